@@ -1,0 +1,22 @@
+/**
+ * Every reader Loupe has, in the order ties are broken. A new format is one new module and one
+ * line here.
+ */
+import type { Input, Reader } from './types.js';
+
+export const READERS: Reader[] = [];
+
+/** The reader most confident about the input, or undefined when none recognises it. */
+export function chooseReader(input: Input): { reader: Reader; score: number } | undefined {
+  let best: { reader: Reader; score: number } | undefined;
+  for (const reader of READERS) {
+    let score = 0;
+    try {
+      score = reader.sniff(input);
+    } catch {
+      score = 0;
+    }
+    if (score > 0 && (!best || score > best.score)) best = { reader, score };
+  }
+  return best;
+}
