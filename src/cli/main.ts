@@ -1,8 +1,25 @@
-/** The `loupe` command. */
+/**
+ * The `loupe` command. Each subcommand lives in `commands/<name>.ts` and exports a `register`
+ * function; adding a command is one module and one line in COMMANDS.
+ */
 import { Command } from 'commander';
 
+type Register = (program: Command) => void;
+
+const COMMANDS: Array<() => Promise<{ register: Register }>> = [
+];
+
 export async function main(argv: string[]): Promise<number> {
-  const program = new Command('loupe').description('Threat hunting and incident response over evidence files');
-  await program.parseAsync(argv);
-  return 0;
+  const program = new Command('loupe')
+    .description('Threat hunting and incident response over evidence files: graph, process trees, timeline, ATT&CK-mapped alerts')
+    .version('0.1.0')
+    .showHelpAfterError();
+  for (const load of COMMANDS) (await load()).register(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.stderr.write(`loupe: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+  return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }
