@@ -3,8 +3,11 @@
  * line here.
  */
 import type { Input, Reader } from './types.js';
+import { zeekTsvReader, zeekJsonReader } from './zeek/reader.js';
 
-export const READERS: Reader[] = [];
+export const READERS: Reader[] = [
+  zeekTsvReader, zeekJsonReader,
+];
 
 /** The reader most confident about the input, or undefined when none recognises it. */
 export function chooseReader(input: Input): { reader: Reader; score: number } | undefined {
