@@ -4,8 +4,10 @@
  */
 import type { Input, Reader } from './types.js';
 import { zeekTsvReader, zeekJsonReader } from './zeek/reader.js';
+import { evtxJsonReader, nxlogJsonReader, winlogbeatJsonReader } from './windows-json.js';
 
 export const READERS: Reader[] = [
+  evtxJsonReader, nxlogJsonReader, winlogbeatJsonReader,
   zeekTsvReader, zeekJsonReader,
 ];
 

@@ -1,0 +1,229 @@
+/**
+ * The shapes Windows events arrive in, each read into one `WindowsRecord`:
+ * - the evtx crate's JSON rendering (`Event.System`, `Event.EventData`), which our EVTX reader
+ *   also produces;
+ * - NXLog JSON (flat: `EventID`, `Channel`, `Hostname`, EventData fields at top level), as in
+ *   the Mordor / Security-Datasets recordings;
+ * - Winlogbeat 7+/ECS (`winlog.event_data`, `winlog.event_id`, ...) and Winlogbeat 6
+ *   (`event_data`, `event_id`, `log_name`, `computer_name` at top level).
+ */
+import type { WindowsRecord, WindowsSystem } from '../windows-record.js';
+import { naiveAsUtc, parseTime, toInt, toStr } from '../values.js';
+import { canonicalChannel } from './channels.js';
+
+export type WindowsJsonShape = 'evtx-json' | 'nxlog-json' | 'winlogbeat-json';
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Which Windows JSON shape an object is in, or undefined when it is none of them. */
+export function windowsJsonShape(o: unknown): WindowsJsonShape | undefined {
+  if (!isObj(o)) return undefined;
+  const ev = o.Event;
+  if (isObj(ev) && isObj(ev.System)) return 'evtx-json';
+  if (isObj(o.winlog) && (o.winlog.event_id !== undefined || isObj(o.winlog.event_data))) return 'winlogbeat-json';
+  if (o.event_id !== undefined && (o.log_name !== undefined || o.computer_name !== undefined || isObj(o.event_data) || isObj(o.user_data)))
+    return 'winlogbeat-json';
+  if (o.EventID !== undefined && (o.Channel !== undefined || o.Hostname !== undefined || o.SourceName !== undefined || o.Computer !== undefined))
+    return 'nxlog-json';
+  return undefined;
+}
+
+export function toWindowsRecord(o: unknown, shape: WindowsJsonShape): WindowsRecord | undefined {
+  switch (shape) {
+    case 'evtx-json':
+      return fromEvtxJson(o);
+    case 'nxlog-json':
+      return fromNxlog(o as Obj);
+    case 'winlogbeat-json':
+      return fromWinlogbeat(o as Obj);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// evtx crate rendering
+
+function attr(node: unknown, name: string): unknown {
+  if (!isObj(node)) return undefined;
+  const a = node['#attributes'];
+  return isObj(a) ? a[name] : undefined;
+}
+
+/** `5` or `{ "#attributes": {...}, "#text": 5 }` → 5. */
+function text(node: unknown): unknown {
+  if (isObj(node) && '#text' in node) return node['#text'];
+  return node;
+}
+
+/**
+ * EventData / UserData as the crate renders them: named Data items become keys; unnamed ones
+ * arrive as `Data: {"#text": [...]}` or `Data: [...]`; UserData wraps one element
+ * (`UserData.EventXML.*`), which is flattened one level.
+ */
+function flattenData(node: unknown, isUserData: boolean): Obj {
+  const out: Obj = {};
+  if (!isObj(node)) return out;
+  let src: Obj = node;
+  if (isUserData) {
+    const inner = Object.entries(node).filter(([k]) => k !== '#attributes');
+    if (inner.length === 1 && isObj(inner[0][1])) src = inner[0][1] as Obj;
+  }
+  for (const [k, v] of Object.entries(src)) {
+    if (k === '#attributes') continue;
+    if (k === 'Data' && (isObj(v) || Array.isArray(v))) {
+      const items = Array.isArray(text(v)) ? (text(v) as unknown[]) : [text(v)];
+      if (items.length === 1) out.Data = items[0];
+      else items.forEach((item, i) => (out[i === 0 ? 'Data' : `Data${i}`] = item));
+      continue;
+    }
+    out[k] = isObj(v) && '#text' in v ? v['#text'] : v;
+  }
+  return out;
+}
+
+export function fromEvtxJson(o: unknown): WindowsRecord | undefined {
+  if (!isObj(o) || !isObj(o.Event) || !isObj(o.Event.System)) return undefined;
+  const ev = o.Event;
+  const s = ev.System as Obj;
+  const eventId = toInt(text(s.EventID));
+  if (eventId === undefined) return undefined;
+  const provider = toStr(attr(s.Provider, 'Name'));
+  const providerGuid = toStr(attr(s.Provider, 'Guid'));
+  const time = parseTime(attr(s.TimeCreated, 'SystemTime'), true);
+  const system: WindowsSystem = {
+    eventId,
+    channel: canonicalChannel(toStr(s.Channel), provider, providerGuid),
+    computer: toStr(s.Computer) ?? '',
+    time: time ?? Number.NaN,
+    provider,
+    providerGuid,
+    recordId: toInt(s.EventRecordID),
+    version: toInt(s.Version),
+    level: toInt(s.Level),
+    task: toInt(s.Task),
+    opcode: toInt(s.Opcode),
+    keywords: toStr(s.Keywords),
+    processId: toInt(attr(s.Execution, 'ProcessID')),
+    threadId: toInt(attr(s.Execution, 'ThreadID')),
+    userId: toStr(attr(s.Security, 'UserID')),
+    qualifiers: toInt(attr(s.EventID, 'Qualifiers')),
+  };
+  const data = ev.EventData !== undefined ? flattenData(ev.EventData, false) : flattenData(ev.UserData, true);
+  return { system, data };
+}
+
+// ---------------------------------------------------------------------------------------------
+// NXLog
+
+/** NXLog's own metadata and the header fields it lifts to the top level: not EventData. */
+const NXLOG_HEADER = new Set([
+  'EventID', 'Channel', 'Hostname', 'SourceName', 'ProviderGuid', 'ProviderName', 'RecordNumber', 'Version',
+  'Level', 'Task', 'Opcode', 'OpcodeValue', 'Keywords', 'ExecutionProcessID', 'ThreadID', 'UserID',
+  'EventTime', 'EventReceivedTime', 'TimeCreated', 'Message', 'Severity', 'SeverityValue', 'EventType',
+  'SourceModuleName', 'SourceModuleType', 'Category', 'AccountName', 'AccountType', 'Domain', 'ActivityID',
+  'RelatedActivityID', 'ERROR_EVT_UNRESOLVED', '@timestamp', '@version', 'host', 'port', 'tags', 'type',
+  'EventTypeOrignal', 'Computer', 'Qualifiers',
+]);
+
+/**
+ * NXLog writes `EventTime` in the collector's local time without a zone, and `@timestamp` is the
+ * shipper's UTC time of receipt. `EventReceivedTime` is the same instant as `@timestamp` in local
+ * time, so their difference (rounded to a quarter hour) is the collector's UTC offset.
+ */
+function nxlogTime(o: Obj): number | undefined {
+  const created = parseTime(o.TimeCreated);
+  if (created !== undefined) return created;
+  const local = toStr(o.EventTime);
+  const localMs = local ? naiveAsUtc(local) : undefined;
+  const shipped = parseTime(o['@timestamp']);
+  if (localMs !== undefined) {
+    const receivedLocal = toStr(o.EventReceivedTime);
+    const receivedMs = receivedLocal ? naiveAsUtc(receivedLocal) : undefined;
+    if (receivedMs !== undefined && shipped !== undefined) {
+      const quarter = 15 * 60 * 1000;
+      const offset = Math.round((shipped - receivedMs) / quarter) * quarter;
+      return localMs + offset;
+    }
+    const zoned = parseTime(local);
+    if (zoned !== undefined) return zoned;
+  }
+  return shipped;
+}
+
+export function fromNxlog(o: Obj): WindowsRecord | undefined {
+  const eventId = toInt(o.EventID);
+  if (eventId === undefined) return undefined;
+  const provider = toStr(o.SourceName) ?? toStr(o.ProviderName);
+  const providerGuid = toStr(o.ProviderGuid);
+  const channel = canonicalChannel(toStr(o.Channel), provider, providerGuid);
+  // Sysmon's UtcTime has milliseconds where NXLog's EventTime has whole seconds: ordering
+  // within a second matters for process trees.
+  const utc = channel === 'Microsoft-Windows-Sysmon/Operational' ? parseTime(o.UtcTime, true) : undefined;
+  const system: WindowsSystem = {
+    eventId,
+    channel,
+    computer: toStr(o.Hostname) ?? toStr(o.Computer) ?? '',
+    time: utc ?? nxlogTime(o) ?? Number.NaN,
+    provider,
+    providerGuid,
+    recordId: toInt(o.RecordNumber),
+    version: toInt(o.Version),
+    level: toInt(o.Level),
+    task: toInt(o.Task),
+    opcode: toInt(o.OpcodeValue) ?? toInt(o.Opcode),
+    keywords: toStr(o.Keywords),
+    processId: toInt(o.ExecutionProcessID),
+    threadId: toInt(o.ThreadID),
+    userId: toStr(o.UserID),
+  };
+  const data: Obj = {};
+  for (const k of Object.keys(o)) if (!NXLOG_HEADER.has(k)) data[k] = o[k];
+  return { system, data, message: toStr(o.Message) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Winlogbeat
+
+export function fromWinlogbeat(o: Obj): WindowsRecord | undefined {
+  const w = isObj(o.winlog) ? o.winlog : o; // 7+: under winlog; 6.x: top level
+  const eventId = toInt(w.event_id ?? (isObj(o.event) ? o.event.code : undefined));
+  if (eventId === undefined) return undefined;
+  const provider = toStr(w.provider_name) ?? toStr(w.source_name);
+  const providerGuid = toStr(w.provider_guid);
+  const proc = isObj(w.process) ? w.process : undefined;
+  const user = isObj(w.user) ? w.user : isObj(o.user) ? o.user : undefined;
+  const hostObj = isObj(o.host) ? o.host : undefined;
+  const system: WindowsSystem = {
+    eventId,
+    channel: canonicalChannel(toStr(w.channel) ?? toStr(w.log_name), provider, providerGuid),
+    computer: toStr(w.computer_name) ?? toStr(hostObj?.name) ?? '',
+    time: parseTime(isObj(o.event) ? o.event.created : undefined) ?? parseTime(o['@timestamp']) ?? Number.NaN,
+    provider,
+    providerGuid,
+    recordId: toInt(w.record_id ?? w.record_number),
+    version: toInt(w.version),
+    level: toInt(w.level),
+    task: toInt(w.task),
+    opcode: toInt(w.opcode),
+    keywords: Array.isArray(w.keywords) ? w.keywords.join(',') : toStr(w.keywords),
+    processId: toInt(proc?.pid ?? w.process_id),
+    threadId: toInt(isObj(proc?.thread) ? proc.thread.id : w.thread_id),
+    userId: toStr(user?.identifier),
+  };
+  // The Sysmon record's own time is more precise than the shipper's.
+  if (system.channel === 'Microsoft-Windows-Sysmon/Operational') {
+    const ed = isObj(w.event_data) ? w.event_data : undefined;
+    const utc = parseTime(ed?.UtcTime, true);
+    if (utc !== undefined) system.time = utc;
+  }
+  const data: Obj = {};
+  const ed = isObj(w.event_data) ? w.event_data : undefined;
+  const ud = isObj(w.user_data) ? w.user_data : undefined;
+  if (ed) Object.assign(data, ed);
+  if (ud) for (const [k, v] of Object.entries(ud)) if (k !== 'xml_name') data[k] = v;
+  const message = toStr(o.message);
+  return { system, data, message };
+}
