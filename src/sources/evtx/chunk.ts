@@ -1,0 +1,152 @@
+/**
+ * One 64 KiB chunk: its header, then its records one after another, each parsed and rendered on
+ * its own. A chunk never depends on another chunk, which is what lets workers take them in any
+ * order. Failures are reported as issues with the file offset and the reason, and reading goes
+ * on wherever the format allows: a broken record is skipped by its size; a record header that
+ * cannot be trusted ends the chunk; a chunk whose header is unreadable is one issue.
+ */
+import { EvtxFormatError, u32, u64n } from './bytes.js';
+import { ChunkContext } from './binxml.js';
+import { CHUNK_HEADER_SIZE, chunkChecksumProblem, parseChunkHeader } from './chunk-header.js';
+import type { Element, Instance } from './ir.js';
+import { renderJson, type JsonRenderOptions } from './render-json.js';
+import { renderXml } from './render-xml.js';
+import { filetimeMs, filetimeText } from './time.js';
+
+export const RECORD_MAGIC = 0x00002a2a;
+export const RECORD_HEADER_SIZE = 24;
+/** Header (24) + trailing copy of the size (4): the smallest possible record. */
+export const MIN_RECORD_SIZE = 28;
+
+/** A record as Loupe hands it out. */
+export interface RenderedRecord {
+  recordId: number;
+  /** The record header's write time as the crate prints it (UTC, microseconds). */
+  timestamp: string;
+  /** The same time in UTC epoch milliseconds. */
+  time: number;
+  /** Byte offset of the record in the file. */
+  offset: number;
+  /** Index of the chunk holding it (0-based). */
+  chunk: number;
+  /** The crate-shaped JSON object (`{"Event": {...}}`), unless only XML was asked for. */
+  json?: Record<string, unknown>;
+  /** The crate-shaped XML text, when asked for. */
+  xml?: string;
+}
+
+export type IssueKind =
+  /** A record that could not be read or rendered (counted as a record in error). */
+  | 'record'
+  /** A chunk that could not be read at all (bad magic, short read): counted as one error. */
+  | 'chunk'
+  /**
+   * Damage reported but not counted as a record in error (as the evtx crate counts): a CRC
+   * mismatch (the records are still read), or a record area that ends in zeros before the chunk's
+   * free-space offset (wiped space; nothing after it can be located).
+   */
+  | 'warning';
+
+export interface Issue {
+  kind: IssueKind;
+  chunk: number;
+  /** Byte offset in the file where the damaged structure starts. */
+  offset: number;
+  recordId?: number;
+  reason: string;
+}
+
+export interface RenderOptions extends JsonRenderOptions {
+  /** Produce `json` (default true). */
+  json?: boolean;
+  /** Produce `xml` (default false). */
+  xml?: boolean;
+}
+
+export interface ChunkResult {
+  records: RenderedRecord[];
+  issues: Issue[];
+}
+
+/** Parses and renders every record of the chunk at `fileOffset` (chunk number `index`). */
+export function readChunk(buf: Buffer, index: number, fileOffset: number, opts: RenderOptions = {}): ChunkResult {
+  const records: RenderedRecord[] = [];
+  const issues: Issue[] = [];
+  let header;
+  try {
+    header = parseChunkHeader(buf);
+  } catch (e) {
+    issues.push({ kind: 'chunk', chunk: index, offset: fileOffset, reason: message(e) });
+    return { records, issues };
+  }
+  const crc = chunkChecksumProblem(buf, header);
+  if (crc) issues.push({ kind: 'warning', chunk: index, offset: fileOffset, reason: `chunk ${index}: ${crc}` });
+
+  const wantJson = opts.json !== false;
+  const wantXml = opts.xml === true;
+  const ctx = new ChunkContext(buf);
+  const end = header.freeSpaceOffset;
+  let off = CHUNK_HEADER_SIZE;
+  while (off < end) {
+    const at = fileOffset + off;
+    // The record header: if it cannot be trusted, nothing after it in the chunk can be located.
+    if (off + RECORD_HEADER_SIZE > buf.length) {
+      issues.push({ kind: 'record', chunk: index, offset: at, reason: 'record header runs past the end of the chunk' });
+      break;
+    }
+    if (u32(buf, off) === 0) {
+      // Zeroed space before the free-space offset: the records the header announces past this
+      // point were wiped. Not an error in the crate's counts, but never silent.
+      issues.push({
+        kind: 'warning',
+        chunk: index,
+        offset: at,
+        reason: `chunk ${index}: records end in zeroed space at chunk offset ${off}, before the free-space offset ${end} ` +
+          `(header announces record ids ${header.firstRecordId}..${header.lastRecordId})`,
+      });
+      break;
+    }
+    if (u32(buf, off) !== RECORD_MAGIC) {
+      issues.push({ kind: 'record', chunk: index, offset: at, reason: `bad record magic 0x${u32(buf, off).toString(16).padStart(8, '0')}` });
+      break;
+    }
+    const size = u32(buf, off + 4);
+    const recordId = u64n(buf, off + 8);
+    if (size < MIN_RECORD_SIZE) {
+      issues.push({ kind: 'record', chunk: index, offset: at, recordId, reason: `record size ${size} is below the minimum of ${MIN_RECORD_SIZE}` });
+      break;
+    }
+    let root: Element | Instance;
+    try {
+      root = ctx.record(off + RECORD_HEADER_SIZE, size - MIN_RECORD_SIZE);
+    } catch (e) {
+      issues.push({ kind: 'record', chunk: index, offset: at, recordId, reason: message(e) });
+      off += size;
+      continue;
+    }
+    const next = off + size;
+    try {
+      const rec: RenderedRecord = {
+        recordId,
+        timestamp: filetimeText(buf, off + 16),
+        time: filetimeMs(buf, off + 16),
+        offset: at,
+        chunk: index,
+      };
+      if (wantJson) rec.json = renderJson(root, opts);
+      if (wantXml) rec.xml = renderXml(root);
+      records.push(rec);
+    } catch (e) {
+      issues.push({ kind: 'record', chunk: index, offset: at, recordId, reason: message(e) });
+    }
+    off = next;
+    if (recordId === header.lastRecordId) break;
+  }
+  return { records, issues };
+}
+
+export function message(e: unknown): string {
+  if (e instanceof EvtxFormatError) return e.message;
+  if (e instanceof RangeError) return `internal limit: ${e.message}`;
+  return e instanceof Error ? e.message : String(e);
+}
