@@ -7,6 +7,7 @@ import { Command } from 'commander';
 type Register = (program: Command) => void;
 
 const COMMANDS: Array<() => Promise<{ register: Register }>> = [
+  () => import('./commands/analyze.js'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -15,23 +15,24 @@ import { sysmon } from './windows/sysmon.js';
 export { fromEvtxJson, fromNxlog, fromWinlogbeat, toWindowsRecord, windowsJsonShape } from './windows/shapes.js';
 export type { WindowsJsonShape } from './windows/shapes.js';
 
+/**
+ * Sigma's flat view of the record. Built in place on `rec.data` (readers hand over data objects
+ * of their own, freshly parsed) to spare a copy of every field of every event.
+ */
 export function windowsRaw(rec: WindowsRecord): Record<string, unknown> {
   const s = rec.system;
-  const raw: Record<string, unknown> = {
-    Channel: s.channel,
-    Computer: s.computer,
-  };
-  if (s.provider !== undefined) raw.Provider_Name = s.provider;
-  if (s.providerGuid !== undefined) raw.Provider_Guid = s.providerGuid;
-  if (s.recordId !== undefined) raw.EventRecordID = s.recordId;
-  if (s.version !== undefined) raw.Version = s.version;
-  if (s.level !== undefined) raw.Level = s.level;
-  if (s.task !== undefined) raw.Task = s.task;
-  if (s.opcode !== undefined) raw.Opcode = s.opcode;
-  if (s.keywords !== undefined) raw.Keywords = s.keywords;
-  if (s.userId !== undefined) raw.SecurityUserID = s.userId;
-  if (Number.isFinite(s.time)) raw.TimeCreated = new Date(s.time).toISOString();
-  for (const k in rec.data) raw[k] = rec.data[k];
+  const raw = rec.data;
+  if (raw.Computer === undefined) raw.Computer = s.computer;
+  if (s.provider !== undefined && raw.Provider_Name === undefined) raw.Provider_Name = s.provider;
+  if (s.providerGuid !== undefined && raw.Provider_Guid === undefined) raw.Provider_Guid = s.providerGuid;
+  if (s.recordId !== undefined && raw.EventRecordID === undefined) raw.EventRecordID = s.recordId;
+  if (s.version !== undefined && raw.Version === undefined) raw.Version = s.version;
+  if (s.level !== undefined && raw.Level === undefined) raw.Level = s.level;
+  if (s.task !== undefined && raw.Task === undefined) raw.Task = s.task;
+  if (s.opcode !== undefined && raw.Opcode === undefined) raw.Opcode = s.opcode;
+  if (s.keywords !== undefined && raw.Keywords === undefined) raw.Keywords = s.keywords;
+  if (s.userId !== undefined && raw.SecurityUserID === undefined) raw.SecurityUserID = s.userId;
+  if (Number.isFinite(s.time) && raw.TimeCreated === undefined) raw.TimeCreated = new Date(s.time).toISOString();
   raw.EventID = s.eventId;
   raw.Channel = s.channel;
   return raw;
@@ -50,13 +51,14 @@ export function normalizeWindows(rec: WindowsRecord, origin: EventOrigin): Event
       provider_name: s.provider,
       computer_name: s.computer || undefined,
     },
-    raw: windowsRaw(rec),
+    raw: rec.data,
     origin,
   };
   if (!e.host) delete e.host;
   if (e.event.provider === undefined) delete e.event.provider;
   for (const k of ['record_id', 'provider_name', 'computer_name'] as const) if (e.winlog![k] === undefined) delete e.winlog![k];
   const d = rec.data;
+  const hadData = Object.keys(d).length > 0;
   switch (s.channel) {
     case SYSMON:
       sysmon(e, s.eventId, d);
@@ -78,6 +80,7 @@ export function normalizeWindows(rec: WindowsRecord, origin: EventOrigin): Event
       e.event.dataset = `windows.${s.channel.toLowerCase().replace(/[^a-z0-9]+/g, '_') || 'unknown'}`;
       break;
   }
-  if (rec.message !== undefined && Object.keys(d).length === 0) e.message = rec.message;
+  if (rec.message !== undefined && !hadData) e.message = rec.message;
+  windowsRaw(rec);
   return e;
 }

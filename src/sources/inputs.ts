@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { constants as zlibConstants, createGunzip } from 'node:zlib';
 import tarStream from 'tar-stream';
 import yauzl from 'yauzl';
 import type { Input } from './types.js';
@@ -138,28 +138,78 @@ async function* expandInput(input: Input, limits: typeof LIMITS, depth: number):
   }
 }
 
+/**
+ * Remembers the last 8 bytes of a gzip stream (CRC32 and ISIZE) so that a stream cut short can
+ * be told apart from a whole one once decompression ends.
+ */
+class GzipTrailer extends Transform {
+  tail = Buffer.alloc(0);
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.tail = Buffer.concat([this.tail, chunk.subarray(Math.max(0, chunk.length - 8))]).subarray(-8);
+    cb(null, chunk);
+  }
+}
+
 async function* expandGzip(input: Input, limits: typeof LIMITS, depth: number): AsyncGenerator<Expanded> {
   const inner = input.name.replace(/\.(gz|tgz)$/i, (m) => (m.toLowerCase() === '.tgz' ? '.tar' : ''));
   const name = inner === input.name ? `${input.name}!` : inner;
+  const notes: string[] = [];
+  // Lenient decompression: a stream cut short still gives everything up to the cut (as gzip -dc
+  // does), and the cut is reported instead of losing the whole member.
   const openInner = () => {
     const guard = new InflateGuard(name, input.size, limits);
-    const gunzip = createGunzip();
+    const gunzip = createGunzip({ finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    const trailer = new GzipTrailer();
     const src = input.open();
+    let out = 0;
     src.on('error', (e) => guard.destroy(e));
     gunzip.on('error', (e) => guard.destroy(new Error(`${input.name}: ${e.message}`)));
-    return src.pipe(gunzip).pipe(guard);
+    gunzip.on('data', (c: Buffer) => (out += c.length));
+    gunzip.on('end', () => {
+      const t = trailer.tail;
+      if (t.length === 8 && t.readUInt32LE(4) !== out % 2 ** 32 && !notes.length)
+        notes.push(`gzip stream is truncated or damaged: read ${out} bytes up to the break`);
+    });
+    return src.pipe(trailer).pipe(gunzip).pipe(guard);
   };
   const head = await readHead(openInner).catch((e: Error) => {
     throw new Error(`${input.name}: not a readable gzip file (${e.message})`);
   });
-  const member: Input = { name, head, open: openInner };
+  const member: Input = { name, head, open: openInner, notes };
   if (archiveKind(head) === 'tar') yield* expandTar(member, openInner(), limits, depth + 1);
   else yield* expandInput(member, limits, depth + 1);
 }
 
-function openZip(input: Input): Promise<yauzl.ZipFile> {
+/**
+ * Zip files with bytes after their end record (a newline added by a careless upload, say) are
+ * rejected by strict readers; the data is intact, so cut the tail and read it.
+ */
+function trimAfterEndRecord(buf: Buffer): { buf: Buffer; trimmed: number } | undefined {
+  const from = Math.max(0, buf.length - 65557 - 1024);
+  for (let i = buf.length - 22; i >= from; i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      const end = i + 22 + buf.readUInt16LE(i + 20);
+      if (end < buf.length) return { buf: buf.subarray(0, end), trimmed: buf.length - end };
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function openZip(input: Input, notes: string[]): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    const done = (err: Error | null, zf?: yauzl.ZipFile) => (err || !zf ? reject(err ?? new Error('cannot open zip')) : resolve(zf));
+    const fromBuffer = (buf: Buffer, firstErr?: Error) => {
+      const fixed = trimAfterEndRecord(buf);
+      const use = fixed ? fixed.buf : buf;
+      if (fixed) notes.push(`${fixed.trimmed} bytes of trailing data after the zip's end record were ignored`);
+      yauzl.fromBuffer(use, { lazyEntries: true }, (err, zf) => (err || !zf ? reject(firstErr ?? err ?? new Error('cannot open zip')) : resolve(zf)));
+    };
+    const done = (err: Error | null, zf?: yauzl.ZipFile) => {
+      if (zf && !err) return resolve(zf);
+      if (input.path && (input.size ?? 0) < 2 * 1024 ** 3) {
+        fsp.readFile(input.path).then((buf) => fromBuffer(buf, err ?? undefined), reject);
+      } else reject(err ?? new Error('cannot open zip'));
+    };
     if (input.path) yauzl.open(input.path, { lazyEntries: true, autoClose: false }, done);
     else {
       // A zip inside an archive: yauzl needs random access, so read it into memory (bounded).
@@ -172,13 +222,14 @@ function openZip(input: Input): Promise<yauzl.ZipFile> {
         else parts.push(c);
       });
       s.on('error', reject);
-      s.on('end', () => yauzl.fromBuffer(Buffer.concat(parts), { lazyEntries: true }, done));
+      s.on('end', () => fromBuffer(Buffer.concat(parts)));
     }
   });
 }
 
 async function* expandZip(input: Input, limits: typeof LIMITS, depth: number): AsyncGenerator<Expanded> {
-  const zf = await openZip(input).catch((e: Error) => {
+  const notes: string[] = [...(input.notes ?? [])];
+  const zf = await openZip(input, notes).catch((e: Error) => {
     throw new Error(`${input.name}: not a readable zip file (${e.message})`);
   });
   const entries: yauzl.Entry[] = [];
@@ -217,7 +268,7 @@ async function* expandZip(input: Input, limits: typeof LIMITS, depth: number): A
         yield { problem: { name, reason: (err as Error).message } };
         continue;
       }
-      yield* expandInput({ name, size: entry.uncompressedSize, head, open: openMember }, limits, depth + 1);
+      yield* expandInput({ name, size: entry.uncompressedSize, head, open: openMember, notes: [...notes] }, limits, depth + 1);
     }
   } finally {
     zf.close();
@@ -239,9 +290,15 @@ async function* expandTar(input: Input, stream: Readable, limits: typeof LIMITS,
         continue;
       }
       const spooled = join(dir, `${n++}-${basename(entry.header.name).replace(/[^A-Za-z0-9._-]/g, '_')}`);
-      await pipeline(entry, new InflateGuard(name, undefined, limits), createWriteStream(spooled));
+      let cut: string | undefined;
+      await pipeline(entry, new InflateGuard(name, undefined, limits), createWriteStream(spooled)).catch((e: Error) => {
+        cut = e.message;
+      });
       const member = await fileInput(spooled, name);
+      member.notes = [...(input.notes ?? [])];
+      if (cut) member.notes.push(`archive member is incomplete (${cut}): read the ${member.size} bytes present`);
       yield* expandInput(member, limits, depth + 1);
+      if (cut) break;
       // The consumer has finished with the member when it asks for the next one.
       await rm(spooled, { force: true });
     }

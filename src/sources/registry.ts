@@ -5,9 +5,11 @@
 import type { Input, Reader } from './types.js';
 import { zeekTsvReader, zeekJsonReader } from './zeek/reader.js';
 import { evtxJsonReader, nxlogJsonReader, winlogbeatJsonReader } from './windows-json.js';
+import { macosMetadataReader } from './macos-metadata.js';
 
 export const READERS: Reader[] = [
   evtxJsonReader, nxlogJsonReader, winlogbeatJsonReader,
+  macosMetadataReader,
   zeekTsvReader, zeekJsonReader,
 ];
 

@@ -18,6 +18,11 @@ export interface Input {
   open(): Readable;
   /** A path on disk when the input is a plain file (lets readers seek or hand it to workers). */
   path?: string;
+  /**
+   * Problems the archive layer met while decompressing this input (a truncated gzip stream, a
+   * short tar member). Filled as the content is read; the pipeline reports them afterwards.
+   */
+  notes?: string[];
 }
 
 export interface Location {

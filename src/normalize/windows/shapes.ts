@@ -134,7 +134,9 @@ const NXLOG_HEADER = new Set([
  * time, so their difference (rounded to a quarter hour) is the collector's UTC offset.
  */
 function nxlogTime(o: Obj): number | undefined {
-  const created = parseTime(o.TimeCreated);
+  // TimeCreated is the record's SystemTime, which Windows keeps in UTC even when the shipper
+  // drops the zone.
+  const created = parseTime(o.TimeCreated, true);
   if (created !== undefined) return created;
   const local = toStr(o.EventTime);
   const localMs = local ? naiveAsUtc(local) : undefined;

@@ -1,0 +1,38 @@
+/**
+ * The detectors a run uses, built from the command line's options. Each detector family adds
+ * itself here; the pipeline only sees the `Detector` interface.
+ */
+import type { Detector } from './types.js';
+
+export interface DetectorOptions {
+  /** Sigma rule folders or files (`--rules`), in addition to the built-in rules. */
+  rules?: string[];
+  /** Leave Loupe's built-in Sigma rules out. */
+  noBuiltinRules?: boolean;
+  /** Indicator files (`--iocs`) and whitelist files (`--whitelist`). */
+  iocs?: string[];
+  whitelist?: string[];
+  /** Language of alert texts. */
+  lang?: string;
+}
+
+export interface DetectorSet {
+  detectors: Detector[];
+  /** What was loaded, and what could not be (shown in the summary). */
+  notes: string[];
+}
+
+type Family = (opts: DetectorOptions) => Promise<DetectorSet>;
+
+/** One entry per detector family, in the order they see each event. */
+const FAMILIES: Family[] = [];
+
+export async function buildDetectors(opts: DetectorOptions): Promise<DetectorSet> {
+  const out: DetectorSet = { detectors: [], notes: [] };
+  for (const family of FAMILIES) {
+    const s = await family(opts);
+    out.detectors.push(...s.detectors);
+    out.notes.push(...s.notes);
+  }
+  return out;
+}

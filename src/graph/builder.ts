@@ -1,0 +1,392 @@
+/**
+ * Events in, entities and relations out. The builder keeps only what changed since the last
+ * `drain()` (plus the pid tables), so memory stays flat however long the input; the store merges
+ * each drained window into what it already holds.
+ */
+import type { Event, ProcessFields, UserFields } from '../normalize/event.js';
+import { splitPath } from '../normalize/values.js';
+import {
+  canonicalIp,
+  canonicalUri,
+  domainKey,
+  edgeId,
+  fileKey,
+  hostKey,
+  nodeId,
+  registryKeyPath,
+  userKey,
+} from './keys.js';
+import { ProcessTable } from './process-table.js';
+import type { EdgeOccurrence, EdgeType, GraphEdge, GraphNode, NodeType } from './types.js';
+
+export interface GraphDelta {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  occurrences: EdgeOccurrence[];
+}
+
+const MAX_LABEL = 512;
+const MAX_TEXT = 2048;
+
+function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+}
+
+export class GraphBuilder {
+  private nodes = new Map<string, GraphNode>();
+  private edges = new Map<string, GraphEdge>();
+  private occurrences: EdgeOccurrence[] = [];
+  readonly pids = new ProcessTable();
+  private eventId = '';
+  private seq = 0;
+  private time = 0;
+
+  /** Everything added since the last drain. */
+  drain(): GraphDelta {
+    const out = { nodes: [...this.nodes.values()], edges: [...this.edges.values()], occurrences: this.occurrences };
+    this.nodes = new Map();
+    this.edges = new Map();
+    this.occurrences = [];
+    return out;
+  }
+
+  get pending(): number {
+    return this.occurrences.length + this.nodes.size;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // nodes
+
+  private upsert(type: NodeType, key: string, label: string, props: Record<string, unknown>, text?: string): string {
+    const id = nodeId(type, key);
+    const t = this.time;
+    const cur = this.nodes.get(id);
+    if (!cur) {
+      this.nodes.set(id, { id, type, key, label: clip(label, MAX_LABEL), props, text: text && clip(text, MAX_TEXT), firstSeen: t, lastSeen: t });
+      return id;
+    }
+    for (const k in props) if (cur.props[k] === undefined && props[k] !== undefined) cur.props[k] = props[k];
+    if (!cur.label && label) cur.label = clip(label, MAX_LABEL);
+    if (text && (!cur.text || cur.text.length < text.length)) cur.text = clip(text, MAX_TEXT);
+    if (t < (cur.firstSeen ?? t)) cur.firstSeen = t;
+    if (t > (cur.lastSeen ?? t)) cur.lastSeen = t;
+    return id;
+  }
+
+  hostNode(name: string): string {
+    return this.upsert('Host', hostKey(name), name, { name });
+  }
+
+  userNode(u: UserFields | undefined): string | undefined {
+    if (!u?.name) return undefined;
+    const label = u.domain ? `${u.domain}\\${u.name}` : u.name;
+    return this.upsert('User', userKey(u.domain, u.name), label, { name: u.name, domain: u.domain, sid: u.id }, label);
+  }
+
+  fileNode(host: string | undefined, path: string, extra: Record<string, unknown> = {}): string {
+    const { name, extension } = splitPath(path);
+    return this.upsert('File', fileKey(host, path), name || path, { path, name, extension, host, ...extra }, path);
+  }
+
+  ipNode(ip: string | undefined): string | undefined {
+    const c = canonicalIp(ip);
+    if (!c) return undefined;
+    return this.upsert('IPAddress', c, c, { ip: c, version: c.includes(':') ? 6 : 4 }, c);
+  }
+
+  domainNode(name: string | undefined): string | undefined {
+    if (!name) return undefined;
+    // A "domain" that is an address (a Host header with an IP) is an IP node.
+    if (canonicalIp(name)) return this.ipNode(name);
+    const d = domainKey(name);
+    if (!d) return undefined;
+    return this.upsert('Domain', d, d, { domain: d }, d);
+  }
+
+  uriNode(uri: string, hostHeader?: string): { id: string; host?: string } | undefined {
+    const c = canonicalUri(uri, hostHeader?.replace(/:\d+$/, ''));
+    if (!c) return undefined;
+    return { id: this.upsert('URI', c.key, c.key, { uri: c.key }, c.key), host: c.host };
+  }
+
+  registryNode(host: string | undefined, keyPath: string): string {
+    const parts = keyPath.split('\\');
+    return this.upsert('RegistryKey', registryKeyPath(host, keyPath), parts[parts.length - 1] || keyPath, { path: keyPath, hive: parts[0], host }, keyPath);
+  }
+
+  /**
+   * The node of a process, from what the event says of it. Processes with a GUID are keyed by it;
+   * the others through the pid table.
+   */
+  processNode(host: string | undefined, p: Omit<ProcessFields, 'parent'>, opts: { starting?: boolean; ending?: boolean } = {}): string | undefined {
+    let key: string | undefined;
+    if (p.entity_id) {
+      key = `${hostKey(host)}|${p.entity_id.toLowerCase()}`;
+    } else if (p.pid !== undefined) {
+      if (opts.starting) key = this.pids.started(host, p.pid, p.start ?? this.time, p.executable);
+      else if (opts.ending) key = this.pids.ended(host, p.pid, p.executable);
+      else key = this.pids.resolve(host, p.pid, p.executable);
+    }
+    if (!key) return undefined;
+    const exe = p.executable;
+    const props: Record<string, unknown> = {
+      host,
+      pid: p.pid,
+      guid: p.entity_id,
+      name: p.name ?? (exe ? splitPath(exe).name : undefined),
+      executable: exe,
+      command_line: p.command_line,
+      user: p.user?.name ? (p.user.domain ? `${p.user.domain}\\${p.user.name}` : p.user.name) : undefined,
+      start: opts.starting ? (p.start ?? this.time) : p.start,
+      end: p.end,
+      working_directory: p.working_directory,
+      integrity_level: p.integrity_level,
+      md5: p.hash?.md5,
+      sha1: p.hash?.sha1,
+      sha256: p.hash?.sha256,
+    };
+    for (const k in props) if (props[k] === undefined) delete props[k];
+    const label = props.name ? String(props.name) : '';
+    const text = [exe, p.command_line].filter(Boolean).join(' ');
+    const id = this.upsert('Process', key, label, props, text || undefined);
+    // A process start or end states the fact even when the node existed already.
+    const node = this.nodes.get(id)!;
+    if (opts.starting && p.command_line && !node.props.command_line) node.props.command_line = p.command_line;
+    if (opts.ending && node.props.end === undefined) node.props.end = p.end ?? this.time;
+    return id;
+  }
+
+  /** Runs `fn` with occurrences stamped with this time and event (for edges not made from an event). */
+  linkAt(time: number, eventId: string, fn: () => void): void {
+    const saved = { t: this.time, e: this.eventId, s: this.seq, p: this.primary };
+    this.time = time;
+    this.eventId = eventId;
+    this.seq = 0;
+    this.primary = [];
+    try {
+      fn();
+    } finally {
+      this.time = saved.t;
+      this.eventId = saved.e;
+      this.seq = saved.s;
+      this.primary = saved.p;
+    }
+  }
+
+  alertNode(id: string, title: string, props: Record<string, unknown>): string {
+    return this.upsert('Alert', id, title, props, title);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // edges
+
+  link(type: EdgeType, src: string | undefined, dst: string | undefined, details?: Record<string, unknown>): void {
+    if (!src || !dst) return;
+    if (this.primary.length < 3 && type !== 'file_of' && !this.primary.includes(dst)) this.primary.push(dst);
+    const id = edgeId(type, src, dst);
+    if (!this.edges.has(id)) this.edges.set(id, { id, type, src, dst });
+    if (details) for (const k in details) if (details[k] === undefined) delete details[k];
+    this.occurrences.push({ edgeId: id, eventId: this.eventId, seq: this.seq++, time: this.time, details: details && Object.keys(details).length ? details : undefined });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // events
+
+  /**
+   * Adds what the event says to the graph. Returns the nodes the event is chiefly about (its
+   * process, and what that process acted on), which alerts raised on the event point at.
+   */
+  addEvent(e: Event, eventId: string): string[] {
+    this.primary = [];
+    this.addEventEdges(e, eventId);
+    return this.primary;
+  }
+
+  private primary: string[] = [];
+
+  private addEventEdges(e: Event, eventId: string): void {
+    this.eventId = eventId;
+    this.seq = 0;
+    this.time = e['@timestamp'];
+    const host = e.host?.name;
+    if (host) this.hostNode(host);
+    const a = e.event.action;
+    const p = e.process;
+
+    if (a === 'process-start' && p) {
+      const child = this.processNode(host, p, { starting: true });
+      if (child) this.primary.push(child);
+      if (p.executable) this.link('file_of', this.fileNode(host, p.executable, hashProps(p)), child);
+      if (p.parent && (p.parent.entity_id || p.parent.pid !== undefined)) {
+        const parent = this.processNode(host, p.parent);
+        if (parent && p.parent.executable) this.link('file_of', this.fileNode(host, p.parent.executable), parent);
+        this.link('launched', parent, child, { command_line: p.command_line });
+      }
+      return;
+    }
+    if (a === 'process-end' && p) {
+      this.processNode(host, p, { ending: true });
+      return;
+    }
+
+    const actor = p ? this.processNode(host, p) : undefined;
+    if (actor) this.primary.push(actor);
+
+    switch (a) {
+      case 'network-connection': {
+        const dst = this.ipNode(e.destination?.ip);
+        const details = {
+          port: e.destination?.port,
+          protocol: e.network?.transport,
+          src_ip: canonicalIp(e.source?.ip),
+          src_port: e.source?.port,
+          direction: e.network?.direction,
+          service: e.zeek?.service,
+          conn_state: e.zeek?.conn_state,
+          bytes_out: e.source?.bytes,
+          bytes_in: e.destination?.bytes,
+          uid: e.zeek?.uid,
+        };
+        const from = actor ?? this.ipNode(e.source?.ip);
+        this.link('connected_to', from, dst, details);
+        if (e.destination?.domain && dst) this.link('resolves_to', this.domainNode(e.destination.domain), dst, { via: 'connection' });
+        break;
+      }
+      case 'dns-query': {
+        const q = e.dns?.question?.name;
+        const dom = this.domainNode(q);
+        const from = actor ?? this.ipNode(e.source?.ip);
+        this.link('dns_query_for', from, dom, { type: e.dns?.question?.type, rcode: e.dns?.response_code, server: canonicalIp(e.destination?.ip) });
+        if (dom) {
+          // Each answer once: Sysmon's resolved_ip and answers list the same addresses.
+          const seen = new Set<string>();
+          for (const ans of e.dns?.answers ?? []) {
+            if (ans.type === 'A' || ans.type === 'AAAA' || (!ans.type && canonicalIp(ans.data))) {
+              const ip = canonicalIp(ans.data);
+              if (!ip || seen.has(ip)) continue;
+              seen.add(ip);
+              this.link('resolves_to', dom, this.ipNode(ip), { type: ans.type, ttl: ans.ttl });
+            } else if (ans.type === 'CNAME') {
+              this.link('resolves_to', dom, this.domainNode(ans.data), { type: 'CNAME', ttl: ans.ttl });
+            }
+          }
+          for (const ipText of e.dns?.resolved_ip ?? []) {
+            const ip = canonicalIp(ipText);
+            if (!ip || seen.has(ip)) continue;
+            seen.add(ip);
+            this.link('resolves_to', dom, this.ipNode(ip));
+          }
+        }
+        break;
+      }
+      case 'http-request': {
+        const hostHeader = e.url?.domain;
+        const raw = e.url?.full ?? e.url?.original ?? e.url?.path;
+        const uri = raw ? this.uriNode(raw, hostHeader) : undefined;
+        const from = actor ?? this.ipNode(e.source?.ip);
+        if (uri) {
+          this.link('http_request_to', from, uri.id, {
+            method: e.http?.request?.method,
+            status: e.http?.response?.status_code,
+            user_agent: e.user_agent?.original,
+            port: e.destination?.port,
+          });
+          // A URI belongs to its own host and nothing else.
+          const dom = this.domainNode(uri.host ?? hostHeader);
+          if (dom) this.link('uri_of', uri.id, dom);
+          const dst = this.ipNode(e.destination?.ip);
+          if (dom && dst && dom !== dst) this.link('resolves_to', dom, dst, { via: 'http' });
+        } else if (e.destination?.ip) {
+          this.link('connected_to', from, this.ipNode(e.destination.ip), { port: e.destination.port, protocol: 'http' });
+        }
+        break;
+      }
+      case 'tls-session': {
+        const dst = this.ipNode(e.destination?.ip);
+        const sni = e.tls?.client?.server_name;
+        if (sni && dst) this.link('resolves_to', this.domainNode(sni), dst, { via: 'tls-sni' });
+        if (actor) this.link('connected_to', actor, dst, { port: e.destination?.port, protocol: 'tls', server_name: sni });
+        break;
+      }
+      case 'file-create':
+      case 'file-modify':
+      case 'file-stream-create':
+      case 'pipe-create':
+        if (e.file?.path) this.link('wrote', actor, this.fileNode(host, e.file.path, fileProps(e)), { action: a === 'file-create' ? undefined : a });
+        break;
+      case 'file-delete':
+        if (e.file?.path) this.link('deleted', actor, this.fileNode(host, e.file.path, fileProps(e)));
+        break;
+      case 'file-rename':
+        if (e.file?.path) {
+          const to = this.fileNode(host, e.file.path, fileProps(e));
+          this.link('renamed', actor, to, { from: e.file.original_path });
+        }
+        break;
+      case 'file-access':
+      case 'pipe-connect':
+      case 'raw-access-read':
+        if (e.file?.path) this.link('accessed', actor, this.fileNode(host, e.file.path));
+        break;
+      case 'image-load':
+      case 'driver-load':
+        if (e.dll?.path) this.link('loaded', actor, this.fileNode(host, e.dll.path, hashProps(e.dll)));
+        break;
+      case 'registry-value-set':
+      case 'registry-value-delete':
+      case 'registry-key-create':
+      case 'registry-key-delete':
+      case 'registry-key-rename':
+      case 'registry-key-access': {
+        const r = e.registry;
+        if (!r?.path) break;
+        const isValue = a === 'registry-value-set' || a === 'registry-value-delete';
+        const keyPath = isValue && r.value !== undefined && r.path.endsWith(`\\${r.value}`) ? r.path.slice(0, -(r.value.length + 1)) : r.path;
+        const key = this.registryNode(host, keyPath);
+        const type: EdgeType =
+          a === 'registry-value-set' ? 'changed_value'
+          : a === 'registry-value-delete' ? 'deleted_value'
+          : a === 'registry-key-create' ? 'created_key'
+          : a === 'registry-key-delete' ? 'deleted_key'
+          : a === 'registry-key-access' ? 'read_key'
+          : 'changed_value';
+        this.link(type, actor, key, { value: isValue ? r.value : undefined, data: r.data?.strings?.[0]?.slice(0, 4096), data_type: r.data?.type });
+        break;
+      }
+      case 'process-access':
+      case 'remote-thread': {
+        const tgt = e.target?.process ? this.processNode(host, e.target.process) : undefined;
+        this.link(a === 'process-access' ? 'accessed_process' : 'created_thread_in', actor, tgt, {
+          granted_access: e.raw.GrantedAccess as string | undefined,
+          start_function: e.raw.StartFunction as string | undefined,
+        });
+        break;
+      }
+      case 'logon':
+      case 'logon-failed':
+      case 'special-logon': {
+        if (!host) break;
+        this.link('logged_on', this.userNode(e.user), this.hostNode(host), {
+          outcome: e.event.outcome,
+          logon_type: e.winlog?.logon?.type,
+          source_ip: canonicalIp(e.source?.ip),
+          action: a,
+        });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+function hashProps(p: { hash?: { md5?: string; sha1?: string; sha256?: string } } | undefined): Record<string, unknown> {
+  const h = p?.hash;
+  if (!h) return {};
+  return { md5: h.md5, sha1: h.sha1, sha256: h.sha256 };
+}
+
+function fileProps(e: Event): Record<string, unknown> {
+  return hashProps(e.file);
+}
+

@@ -1,0 +1,301 @@
+/**
+ * The embedded store: one SQLite file (WAL mode), many cases. Writes come in batches, one
+ * transaction each, through prepared statements. Every write is idempotent: events, nodes and
+ * edge occurrences are keyed by stable ids, so analysing the same evidence twice into a case
+ * changes nothing.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Alert, Level } from '../../detect/types.js';
+import type { EdgeOccurrence, GraphNode, NodeType, EdgeType } from '../../graph/types.js';
+import type {
+  CaseCounts,
+  CaseInfo,
+  CaseStore,
+  EventQuery,
+  EvidenceRecord,
+  SearchHit,
+  Store,
+  StoredEdge,
+  StoredEvent,
+  WriteBatch,
+} from '../types.js';
+import { migrate } from './migrations.js';
+
+type Row = Record<string, unknown>;
+
+export function openSqliteStore(path: string): SqliteStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('cache_size = -65536'); // 64 MiB
+  db.pragma('temp_store = MEMORY');
+  migrate(db);
+  return new SqliteStore(db);
+}
+
+export class SqliteStore implements Store {
+  constructor(readonly db: Database.Database) {}
+
+  openCase(name: string): CaseStore {
+    const existing = this.findCase(name);
+    if (existing) return existing;
+    const info = this.db.prepare('INSERT INTO cases(name, created) VALUES (?, ?)').run(name, Date.now());
+    return new SqliteCase(this.db, Number(info.lastInsertRowid), name);
+  }
+
+  findCase(name: string): CaseStore | undefined {
+    const row = this.db.prepare('SELECT id FROM cases WHERE name = ?').get(name) as { id: number } | undefined;
+    return row ? new SqliteCase(this.db, row.id, name) : undefined;
+  }
+
+  listCases(): CaseInfo[] {
+    return (this.db
+      .prepare(
+        `SELECT c.id, c.name, c.created,
+           (SELECT count(*) FROM evidence e WHERE e.case_id = c.id) AS evidence,
+           (SELECT count(*) FROM events v WHERE v.case_id = c.id) AS events,
+           (SELECT count(*) FROM alerts a WHERE a.case_id = c.id) AS alerts
+         FROM cases c ORDER BY c.id`,
+      )
+      .all() as CaseInfo[]);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function nodeFromRow(r: Row): GraphNode {
+  return {
+    id: r.id as string,
+    type: r.type as NodeType,
+    key: r.key as string,
+    label: r.label as string,
+    props: JSON.parse(r.props as string),
+    text: (r.text as string | null) ?? undefined,
+    firstSeen: (r.first_seen as number | null) ?? undefined,
+    lastSeen: (r.last_seen as number | null) ?? undefined,
+  };
+}
+
+class SqliteCase implements CaseStore {
+  private readonly st;
+  private readonly writeTx: (b: WriteBatch) => void;
+
+  constructor(private readonly db: Database.Database, readonly id: number, readonly name: string) {
+    this.st = {
+      event: db.prepare('INSERT OR IGNORE INTO events(pk, case_id, id, evidence_id, ts, host, action, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      node: db.prepare(
+        `INSERT INTO nodes(case_id, id, type, key, label, props, text, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(case_id, id) DO UPDATE SET
+           props = json_patch(excluded.props, nodes.props),
+           label = CASE WHEN nodes.label = '' THEN excluded.label ELSE nodes.label END,
+           text = CASE WHEN length(coalesce(excluded.text, '')) > length(coalesce(nodes.text, '')) THEN excluded.text ELSE nodes.text END,
+           first_seen = min(coalesce(nodes.first_seen, excluded.first_seen), coalesce(excluded.first_seen, nodes.first_seen)),
+           last_seen = max(coalesce(nodes.last_seen, excluded.last_seen), coalesce(excluded.last_seen, nodes.last_seen))`,
+      ),
+      occurrence: db.prepare('INSERT OR IGNORE INTO occurrences(case_id, edge_id, event_id, seq, ts, details) VALUES (?, ?, ?, ?, ?, ?)'),
+      edge: db.prepare(
+        `INSERT INTO edges(case_id, id, type, src, dst, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(case_id, id) DO UPDATE SET
+           count = edges.count + excluded.count,
+           first_seen = min(coalesce(edges.first_seen, excluded.first_seen), coalesce(excluded.first_seen, edges.first_seen)),
+           last_seen = max(coalesce(edges.last_seen, excluded.last_seen), coalesce(excluded.last_seen, edges.last_seen))`,
+      ),
+      alert: db.prepare(
+        `INSERT INTO alerts(case_id, id, detector, rule_id, title, level, ts, last_ts, host, count, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(case_id, id) DO UPDATE SET
+           ts = min(alerts.ts, excluded.ts), last_ts = max(coalesce(alerts.last_ts, excluded.last_ts), coalesce(excluded.last_ts, alerts.last_ts)),
+           count = max(alerts.count, excluded.count), body = excluded.body, level = excluded.level, title = excluded.title`,
+      ),
+    };
+    this.writeTx = db.transaction((b: WriteBatch) => this.writeNow(b));
+  }
+
+  addEvidence(e: Omit<EvidenceRecord, 'id' | 'added'>): number {
+    if (e.sha256) {
+      const old = this.db.prepare('SELECT id FROM evidence WHERE case_id = ? AND sha256 = ? AND name = ?').get(this.id, e.sha256, e.name) as { id: number } | undefined;
+      if (old) {
+        this.updateEvidence(old.id, e);
+        return old.id;
+      }
+    }
+    const info = this.db
+      .prepare('INSERT INTO evidence(case_id, name, sha256, format, size, records, errors, error_samples, facts, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(this.id, e.name, e.sha256 ?? null, e.format, e.size ?? null, e.records, e.errors, JSON.stringify(e.errorSamples), e.facts ? JSON.stringify(e.facts) : null, Date.now());
+    return Number(info.lastInsertRowid);
+  }
+
+  updateEvidence(id: number, e: Partial<Omit<EvidenceRecord, 'id' | 'added'>>): void {
+    const sets: string[] = [];
+    const vals: unknown[] = [];
+    const col = (c: string, v: unknown) => {
+      sets.push(`${c} = ?`);
+      vals.push(v);
+    };
+    if (e.name !== undefined) col('name', e.name);
+    if (e.sha256 !== undefined) col('sha256', e.sha256);
+    if (e.format !== undefined) col('format', e.format);
+    if (e.size !== undefined) col('size', e.size);
+    if (e.records !== undefined) col('records', e.records);
+    if (e.errors !== undefined) col('errors', e.errors);
+    if (e.errorSamples !== undefined) col('error_samples', JSON.stringify(e.errorSamples));
+    if (e.facts !== undefined) col('facts', JSON.stringify(e.facts));
+    if (!sets.length) return;
+    this.db.prepare(`UPDATE evidence SET ${sets.join(', ')} WHERE id = ? AND case_id = ?`).run(...vals, id, this.id);
+  }
+
+  listEvidence(): EvidenceRecord[] {
+    return (this.db.prepare('SELECT * FROM evidence WHERE case_id = ? ORDER BY id').all(this.id) as Row[]).map((r) => ({
+      id: r.id as number,
+      name: r.name as string,
+      sha256: (r.sha256 as string | null) ?? undefined,
+      format: r.format as string,
+      size: (r.size as number | null) ?? undefined,
+      records: r.records as number,
+      errors: r.errors as number,
+      errorSamples: JSON.parse(r.error_samples as string),
+      facts: r.facts ? JSON.parse(r.facts as string) : undefined,
+      added: r.added as number,
+    }));
+  }
+
+  write(batch: WriteBatch): void {
+    this.writeTx(batch);
+  }
+
+  private writeNow(b: WriteBatch): void {
+    const cid = this.id;
+    for (const ev of b.events ?? []) {
+      const e = ev.event;
+      this.st.event.run(ev.evidenceId * 2 ** 26 + ev.seq, cid, ev.id, ev.evidenceId, e['@timestamp'], e.host?.name ?? null, e.event.action, JSON.stringify(e));
+    }
+    for (const n of b.nodes ?? []) {
+      this.st.node.run(cid, n.id, n.type, n.key, n.label, JSON.stringify(n.props), n.text ?? null, n.firstSeen ?? null, n.lastSeen ?? null);
+    }
+    // Occurrences first: only those not stored before count towards their edge.
+    const added = new Map<string, { n: number; first: number; last: number }>();
+    for (const o of b.occurrences ?? []) {
+      const r = this.st.occurrence.run(cid, o.edgeId, o.eventId, o.seq, o.time, o.details ? JSON.stringify(o.details) : null);
+      let a = added.get(o.edgeId);
+      if (!a) {
+        a = { n: 0, first: o.time, last: o.time };
+        added.set(o.edgeId, a);
+      }
+      if (r.changes > 0) a.n++;
+      if (o.time < a.first) a.first = o.time;
+      if (o.time > a.last) a.last = o.time;
+    }
+    for (const e of b.edges ?? []) {
+      const a = added.get(e.id);
+      this.st.edge.run(cid, e.id, e.type, e.src, e.dst, a?.n ?? 0, a?.first ?? null, a?.last ?? null);
+    }
+    for (const al of b.alerts ?? []) {
+      this.st.alert.run(cid, al.id, al.detector, al.ruleId, al.title, al.level, al.time, al.lastTime ?? null, al.host ?? null, al.count, JSON.stringify(al));
+    }
+  }
+
+  counts(): CaseCounts {
+    const events = (this.db.prepare('SELECT count(*) AS n FROM events WHERE case_id = ?').get(this.id) as { n: number }).n;
+    const nodesByType: Record<string, number> = {};
+    for (const r of this.db.prepare('SELECT type, count(*) AS n FROM nodes WHERE case_id = ? GROUP BY type ORDER BY type').all(this.id) as Row[])
+      nodesByType[r.type as string] = r.n as number;
+    const edgesByType: Record<string, number> = {};
+    for (const r of this.db.prepare('SELECT type, count(*) AS n FROM edges WHERE case_id = ? GROUP BY type ORDER BY type').all(this.id) as Row[])
+      edgesByType[r.type as string] = r.n as number;
+    const alertsByLevel: Partial<Record<Level, number>> = {};
+    for (const r of this.db.prepare('SELECT level, count(*) AS n FROM alerts WHERE case_id = ? GROUP BY level').all(this.id) as Row[])
+      alertsByLevel[r.level as Level] = r.n as number;
+    return { events, nodesByType, edgesByType, alertsByLevel };
+  }
+
+  search(text: string, limit = 50): SearchHit[] {
+    const q = text.trim();
+    if (!q) return [];
+    let rows: Row[];
+    if (q.length >= 3) {
+      // A quoted FTS5 string is a phrase: with the trigram tokenizer, a substring match.
+      const phrase = `"${q.replace(/"/g, '""')}"`;
+      rows = this.db
+        .prepare(
+          `SELECT n.* FROM node_text t JOIN nodes n ON n.pk = t.rowid
+           WHERE node_text MATCH ? AND n.case_id = ? ORDER BY n.type, n.label LIMIT ?`,
+        )
+        .all(phrase, this.id, limit) as Row[];
+    } else {
+      rows = this.db
+        .prepare(`SELECT * FROM nodes WHERE case_id = ? AND instr(lower(text), lower(?)) > 0 ORDER BY type, label LIMIT ?`)
+        .all(this.id, q, limit) as Row[];
+    }
+    return rows.map((r) => {
+      const node = nodeFromRow(r);
+      const t = node.text ?? node.label;
+      const at = t.toLowerCase().indexOf(q.toLowerCase());
+      const from = Math.max(0, at - 40);
+      return { node, snippet: (from > 0 ? '…' : '') + t.slice(from, at + q.length + 80) };
+    });
+  }
+
+  *nodes(): Iterable<GraphNode> {
+    for (const r of this.db.prepare('SELECT * FROM nodes WHERE case_id = ? ORDER BY type, id').iterate(this.id) as Iterable<Row>) yield nodeFromRow(r);
+  }
+
+  *edges(): Iterable<StoredEdge> {
+    for (const r of this.db.prepare('SELECT * FROM edges WHERE case_id = ? ORDER BY type, id').iterate(this.id) as Iterable<Row>)
+      yield {
+        id: r.id as string,
+        type: r.type as EdgeType,
+        src: r.src as string,
+        dst: r.dst as string,
+        count: r.count as number,
+        firstSeen: (r.first_seen as number | null) ?? undefined,
+        lastSeen: (r.last_seen as number | null) ?? undefined,
+      };
+  }
+
+  node(id: string): GraphNode | undefined {
+    const r = this.db.prepare('SELECT * FROM nodes WHERE case_id = ? AND id = ?').get(this.id, id) as Row | undefined;
+    return r ? nodeFromRow(r) : undefined;
+  }
+
+  occurrences(edgeId: string, limit = 1000): EdgeOccurrence[] {
+    return (this.db.prepare('SELECT * FROM occurrences WHERE case_id = ? AND edge_id = ? ORDER BY ts, event_id, seq LIMIT ?').all(this.id, edgeId, limit) as Row[]).map(
+      (r) => ({
+        edgeId: r.edge_id as string,
+        eventId: r.event_id as string,
+        seq: r.seq as number,
+        time: r.ts as number,
+        details: r.details ? JSON.parse(r.details as string) : undefined,
+      }),
+    );
+  }
+
+  *events(q: EventQuery = {}): Iterable<StoredEvent> {
+    const where = ['case_id = ?'];
+    const args: unknown[] = [this.id];
+    if (q.from !== undefined) {
+      where.push('ts >= ?');
+      args.push(q.from);
+    }
+    if (q.to !== undefined) {
+      where.push('ts <= ?');
+      args.push(q.to);
+    }
+    if (q.host !== undefined) {
+      where.push('lower(host) = lower(?)');
+      args.push(q.host);
+    }
+    const limit = q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(q.limit))}` : '';
+    const stmt = this.db.prepare(`SELECT pk, id, evidence_id, body FROM events WHERE ${where.join(' AND ')} ORDER BY ts, pk${limit}`);
+    for (const r of stmt.iterate(...args) as Iterable<Row>)
+      yield { id: r.id as string, evidenceId: r.evidence_id as number, seq: (r.pk as number) % 2 ** 26, event: JSON.parse(r.body as string) };
+  }
+
+  alerts(): Alert[] {
+    return (this.db.prepare('SELECT body FROM alerts WHERE case_id = ? ORDER BY ts, id').all(this.id) as Row[]).map((r) => JSON.parse(r.body as string));
+  }
+}

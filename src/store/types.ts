@@ -1,0 +1,101 @@
+/**
+ * The store, as the rest of Loupe sees it. SQLite (sqlite/) is the embedded default; a server
+ * database can implement the same interface later, so nothing above this file may know SQL.
+ */
+import type { Alert, Level } from '../detect/types.js';
+import type { EdgeOccurrence, GraphEdge, GraphNode } from '../graph/types.js';
+import type { Event } from '../normalize/event.js';
+
+export interface CaseInfo {
+  id: number;
+  name: string;
+  created: number;
+  evidence: number;
+  events: number;
+  alerts: number;
+}
+
+export interface EvidenceRecord {
+  id: number;
+  name: string;
+  sha256?: string;
+  format: string;
+  size?: number;
+  records: number;
+  errors: number;
+  /** The first reasons, with where they were ("line 12: invalid JSON ..."). */
+  errorSamples: string[];
+  facts?: Record<string, unknown>;
+  added: number;
+}
+
+export interface StoredEvent {
+  /** Stable id: the evidence's sha256 prefix and `seq` (`3f2a…:1234`). */
+  id: string;
+  evidenceId: number;
+  /** The event's number within its evidence, from 1. */
+  seq: number;
+  event: Event;
+}
+
+/** One transaction's worth of writes. */
+export interface WriteBatch {
+  events?: StoredEvent[];
+  nodes?: GraphNode[];
+  edges?: GraphEdge[];
+  occurrences?: EdgeOccurrence[];
+  alerts?: Alert[];
+}
+
+export interface CaseCounts {
+  events: number;
+  nodesByType: Record<string, number>;
+  edgesByType: Record<string, number>;
+  alertsByLevel: Partial<Record<Level, number>>;
+}
+
+export interface SearchHit {
+  node: GraphNode;
+  snippet: string;
+}
+
+export interface StoredEdge extends GraphEdge {
+  count: number;
+  firstSeen?: number;
+  lastSeen?: number;
+}
+
+export interface EventQuery {
+  from?: number;
+  to?: number;
+  host?: string;
+  limit?: number;
+}
+
+export interface CaseStore {
+  readonly id: number;
+  readonly name: string;
+  /** Records an evidence file; the same file (name and sha256) added again gets its old id back. */
+  addEvidence(e: Omit<EvidenceRecord, 'id' | 'added'>): number;
+  updateEvidence(id: number, e: Partial<Omit<EvidenceRecord, 'id' | 'added'>>): void;
+  listEvidence(): EvidenceRecord[];
+  /** Writes a batch in one transaction. Writing the same events, nodes and occurrences again changes nothing. */
+  write(batch: WriteBatch): void;
+  counts(): CaseCounts;
+  search(text: string, limit?: number): SearchHit[];
+  nodes(): Iterable<GraphNode>;
+  edges(): Iterable<StoredEdge>;
+  node(id: string): GraphNode | undefined;
+  occurrences(edgeId: string, limit?: number): EdgeOccurrence[];
+  /** Events in time order. */
+  events(q?: EventQuery): Iterable<StoredEvent>;
+  alerts(): Alert[];
+}
+
+export interface Store {
+  /** Opens a case, creating it when it does not exist. */
+  openCase(name: string): CaseStore;
+  findCase(name: string): CaseStore | undefined;
+  listCases(): CaseInfo[];
+  close(): void;
+}
