@@ -4,28 +4,17 @@
  * definitions and BinXML nested inside substitution values. Template definitions are parsed once
  * per chunk and cached by offset; names are read from the chunk's string table once and cached.
  */
-import { EvtxFormatError, u16, u32, utf16 } from './bytes.js';
-import {
-  CDATA,
-  CHARREF,
-  ELEM,
-  ENTITY,
-  INST,
-  PIDATA,
-  PITARGET,
-  SUB,
-  T_ARRAY,
-  T_BINXML,
-  T_NULL,
-  TEXT,
-  VAL,
-  type Attr,
-  type Element,
-  type Instance,
-  type Node,
-  type Template,
-} from './ir.js';
-import { guidText, isKnownType, isStringType, readValue, typeName, valueEnd } from './values.js';
+import * as bytes from './bytes.js';
+import * as ir from './ir.js';
+import type { Attr, Element, Instance, Node, Template } from './ir.js';
+import type { EvtxFormatError as FormatError } from './bytes.js';
+import * as values from './values.js';
+
+// Imported values copied to module constants once, so hot paths do not pay a getter per access
+// when the modules run through a transpiling loader (tsx); with native ESM this costs nothing.
+const { EvtxFormatError, u16, u32, utf16 } = bytes;
+const { CDATA, CHARREF, ELEM, ENTITY, INST, PIDATA, PITARGET, SUB, T_ARRAY, T_BINXML, T_NULL, TEXT, VAL } = ir;
+const { guidText, isKnownType, isStringType, readValue, typeName, valueCursor } = values;
 
 const TOK_EOF = 0x00;
 const TOK_OPEN_START = 0x01;
@@ -59,7 +48,7 @@ const TEMPLATE = 1;
 /** Per-chunk state shared by every record of the chunk: the bytes, and the name and template caches. */
 export class ChunkContext {
   private readonly names = new Map<number, string>();
-  private readonly templates = new Map<number, Template | EvtxFormatError>();
+  private readonly templates = new Map<number, Template | FormatError>();
 
   constructor(readonly buf: Buffer) {}
 
@@ -326,12 +315,12 @@ class Parser {
     const t = b[this.pos++];
     if (!isKnownType(t)) throw new EvtxFormatError(`value: unknown value type 0x${t.toString(16)}`, tokOff);
     const v = readValue(b, this.pos, t, -1, b.length);
-    this.pos = valueEnd;
+    this.pos = valueCursor.end;
     if (t === T_BINXML) {
       if (this.opening) throw new EvtxFormatError('nested BinXML inside an attribute value', tokOff);
       const from = v as number;
-      if (valueEnd === from) return;
-      for (const r of new Parser(this.chunk, this.depth + 1).fragment(from, valueEnd - from, RECORD)) this.attach(r, tokOff);
+      if (valueCursor.end === from) return;
+      for (const r of new Parser(this.chunk, this.depth + 1).fragment(from, valueCursor.end - from, RECORD)) this.attach(r, tokOff);
       return;
     }
     if (isStringType(t)) this.push({ k: TEXT, s: v as string }, tokOff);

@@ -3,7 +3,11 @@
  * chunk's string and template tables. Offsets inside a chunk are relative to its first byte.
  */
 import { crc32 } from 'node:zlib';
-import { EvtxFormatError, need, u32, u64n } from './bytes.js';
+import * as bytes from './bytes.js';
+
+// Imported values copied to module constants once, so hot paths do not pay a getter per access
+// when the modules run through a transpiling loader (tsx); with native ESM this costs nothing.
+const { EvtxFormatError, need, u32, u64n } = bytes;
 
 export const CHUNK_MAGIC = Buffer.from('ElfChnk\0', 'latin1');
 export const CHUNK_HEADER_SIZE = 512;

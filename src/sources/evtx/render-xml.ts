@@ -3,29 +3,39 @@
  * escaped, entity and character references kept as written, and the crate's layout quirks (an
  * element with no content closes on the next line, except `<Binary>`).
  */
-import { EvtxFormatError } from './bytes.js';
-import { CDATA, CHARREF, ENTITY, INST, PIDATA, PITARGET, type Element, type Instance, type Node, type PIData } from './ir.js';
-import {
-  R_ELEM,
-  R_FRAG,
-  R_NESTED,
-  R_OTHER,
-  R_SKIP,
-  R_TEXT,
-  R_VALUE,
-  S_ELEMENT,
-  S_SKIP,
-  findExpansion,
-  rType,
-  rVal,
-  resolve,
-  scanClass,
-  type Ovr,
-} from './resolve.js';
-import { isEmptyValue } from './ir.js';
-import { valueText } from './values.js';
+import * as bytes from './bytes.js';
+import * as ir from './ir.js';
+import type { Element, Instance, Node, PIData } from './ir.js';
+import * as resolver from './resolve.js';
+import type { Ovr } from './resolve.js';
+import * as values from './values.js';
+
+// Imported values copied to module constants once, so hot paths do not pay a getter per access
+// when the modules run through a transpiling loader (tsx); with native ESM this costs nothing.
+const { EvtxFormatError } = bytes;
+const { isEmptyValue } = ir;
+const { findExpansion, res, resolve, scanClass } = resolver;
+const { valueText } = values;
 
 const XML_DECL = '<?xml version="1.0" encoding="utf-8"?>\n';
+
+// Local copies of the node, resolution and scan kinds (ir.ts / resolve.ts).
+const ENTITY = 5;
+const CHARREF = 6;
+const CDATA = 7;
+const PITARGET = 8;
+const PIDATA = 9;
+const INST = 10;
+const R_SKIP = 0;
+const R_TEXT = 1;
+const R_VALUE = 2;
+const R_ELEM = 3;
+const R_FRAG = 4;
+const R_NESTED = 5;
+const R_OTHER = 6;
+const S_SKIP = 0;
+const S_ELEMENT = 1;
+const RS = res;
 
 /** XML-escapes text; quotes too inside attribute values. */
 export function escapeXml(s: string, inAttribute: boolean): string {
@@ -93,16 +103,16 @@ class XmlWriter {
         case R_SKIP:
           break;
         case R_ELEM:
-          this.child(rVal as Element, ctx, indent + 2, ovr);
+          this.child(RS.v as Element, ctx, indent + 2, ovr);
           break;
         case R_FRAG:
-          for (const r of rVal as (Element | Instance)[]) {
+          for (const r of RS.v as (Element | Instance)[]) {
             if (r.k === INST) this.element(r.tpl.root, r, indent + 2, null);
             else this.element(r, null, indent + 2, null);
           }
           break;
         case R_NESTED: {
-          const inst = rVal as Instance;
+          const inst = RS.v as Instance;
           this.element(inst.tpl.root, inst, indent + 2, null);
           break;
         }
@@ -119,13 +129,13 @@ class XmlWriter {
         case R_SKIP:
           break;
         case R_TEXT:
-          if (rVal !== '') return false;
+          if (RS.v !== '') return false;
           break;
         case R_VALUE:
-          if (!isEmptyValue(rType, rVal)) return false;
+          if (!isEmptyValue(RS.t, RS.v)) return false;
           break;
         case R_OTHER: {
-          const k = (rVal as Node).k;
+          const k = (RS.v as Node).k;
           if (k === PITARGET || k === PIDATA) throw new EvtxFormatError('processing instruction in an attribute value', 0);
           return false;
         }
@@ -140,16 +150,16 @@ class XmlWriter {
     let s = '';
     for (let i = 0; i < nodes.length; i++) {
       const k = resolve(nodes[i], ctx, ovr);
-      if (k === R_OTHER && (rVal as Node).k === PITARGET) {
+      if (k === R_OTHER && (RS.v as Node).k === PITARGET) {
         if (inAttribute) throw new EvtxFormatError('processing instruction in an attribute value', 0);
-        const target = (rVal as { name: string }).name;
+        const target = (RS.v as { name: string }).name;
         // Pair with the next node that is not omitted, when it is the PI's data.
         let j = i + 1;
         let data: PIData | null = null;
         for (; j < nodes.length; j++) {
           const kj = resolve(nodes[j], ctx, ovr);
           if (kj === R_SKIP) continue;
-          if (kj === R_OTHER && (rVal as Node).k === PIDATA) data = rVal as PIData;
+          if (kj === R_OTHER && (RS.v as Node).k === PIDATA) data = RS.v as PIData;
           break;
         }
         if (data) {
@@ -160,7 +170,7 @@ class XmlWriter {
         }
         continue;
       }
-      if (k === R_OTHER && (rVal as Node).k === PIDATA) throw new EvtxFormatError('processing instruction data without a target', 0);
+      if (k === R_OTHER && (RS.v as Node).k === PIDATA) throw new EvtxFormatError('processing instruction data without a target', 0);
       s += this.textOf(k, inAttribute);
     }
     return s;
@@ -172,11 +182,11 @@ class XmlWriter {
       case R_SKIP:
         return '';
       case R_TEXT:
-        return escapeXml(rVal as string, inAttribute);
+        return escapeXml(RS.v as string, inAttribute);
       case R_VALUE:
-        return escapeXml(valueText(rType, rVal), inAttribute);
+        return escapeXml(valueText(RS.t, RS.v), inAttribute);
       case R_OTHER: {
-        const n = rVal as Node;
+        const n = RS.v as Node;
         if (n.k === ENTITY) return `&${n.name};`;
         if (n.k === CHARREF) return `&#${n.code};`;
         if (n.k === CDATA) return inAttribute ? escapeXml(n.s, true) : `<![CDATA[${n.s}]]>`;

@@ -4,30 +4,19 @@
  * BinXML, or nothing), and the array expansion rule (an element holding an array value of N > 1
  * items renders N times, one item each; several arrays give the cross product).
  *
- * `resolve` writes its answer into the module variables `rKind`, `rType` and `rVal` instead of
- * allocating a result per node; callers read them before resolving anything else.
+ * `resolve` writes its answer into the shared object `res` (`res.t`, `res.v`) and returns the kind,
+ * instead of allocating a result per node; callers read it before resolving anything else.
  */
-import { EvtxFormatError } from './bytes.js';
-import {
-  CDATA,
-  ELEM,
-  ENTITY,
-  CHARREF,
-  INST,
-  PIDATA,
-  PITARGET,
-  SUB,
-  T_ARRAY,
-  T_BINXML,
-  TEXT,
-  VAL,
-  expandableLength,
-  isEmptyValue,
-  type Element,
-  type Instance,
-  type Node,
-} from './ir.js';
-import { isStringType } from './values.js';
+import * as bytes from './bytes.js';
+import * as ir from './ir.js';
+import type { Element, Instance, Node } from './ir.js';
+import * as values from './values.js';
+
+// Imported values copied to module constants once, so hot paths do not pay a getter per access
+// when the modules run through a transpiling loader (tsx); with native ESM this costs nothing.
+const { EvtxFormatError } = bytes;
+const { CDATA, ELEM, ENTITY, CHARREF, INST, PIDATA, PITARGET, SUB, T_ARRAY, T_BINXML, TEXT, VAL, expandableLength, isEmptyValue } = ir;
+const { isStringType } = values;
 
 /** Resolution kinds. */
 export const R_SKIP = 0;
@@ -42,9 +31,8 @@ export const R_NESTED = 5;
 /** An entity/character reference, CDATA or processing instruction node. */
 export const R_OTHER = 6;
 
-export let rKind = R_SKIP;
-export let rType = 0;
-export let rVal: unknown = null;
+/** The last resolution: value type (for R_VALUE) and value. */
+export const res: { t: number; v: unknown } = { t: 0, v: null };
 
 /** Scan classes (for deciding the shape of an element before rendering it). */
 export const S_SKIP = 0;
@@ -70,63 +58,63 @@ function ovrLookup(ovr: Ovr | null, node: Node): number {
 function item(t: number, v: unknown, idx: number): number {
   const it = t & 0x7f;
   const x = (v as unknown[])[idx];
-  if (x === undefined) return (rKind = R_SKIP);
+  if (x === undefined) return R_SKIP;
   if (isStringType(it)) {
-    if (x === '') return (rKind = R_SKIP);
-    rVal = x;
-    return (rKind = R_TEXT);
+    if (x === '') return R_SKIP;
+    res.v = x;
+    return R_TEXT;
   }
-  rType = it;
-  rVal = x;
-  return (rKind = R_VALUE);
+  res.t = it;
+  res.v = x;
+  return R_VALUE;
 }
 
 export function resolve(n: Node, ctx: Instance | null, ovr: Ovr | null): number {
   switch (n.k) {
     case TEXT:
-      rVal = n.s;
-      return (rKind = R_TEXT);
+      res.v = n.s;
+      return R_TEXT;
     case ELEM:
-      rVal = n;
-      return (rKind = R_ELEM);
+      res.v = n;
+      return R_ELEM;
     case SUB: {
       if (!ctx) throw new EvtxFormatError('substitution outside a template instance', 0);
-      if (n.idx >= ctx.vals.length) return (rKind = R_SKIP);
+      if (n.idx >= ctx.vals.length) return R_SKIP;
       const t = ctx.types[n.idx];
       const v = ctx.vals[n.idx];
       if (ovr) {
         const i = ovrLookup(ovr, n);
         if (i >= 0) return item(t, v, i);
       }
-      if (n.opt && isEmptyValue(t, v)) return (rKind = R_SKIP);
+      if (n.opt && isEmptyValue(t, v)) return R_SKIP;
       if (t === T_BINXML) {
-        if (v === null) return (rKind = R_SKIP);
-        rVal = v;
-        return (rKind = R_FRAG);
+        if (v === null) return R_SKIP;
+        res.v = v;
+        return R_FRAG;
       }
       if (isStringType(t)) {
-        rVal = v;
-        return (rKind = R_TEXT);
+        res.v = v;
+        return R_TEXT;
       }
-      rType = t;
-      rVal = v;
-      return (rKind = R_VALUE);
+      res.t = t;
+      res.v = v;
+      return R_VALUE;
     }
     case VAL: {
       if (ovr && ctx) {
         const i = ovrLookup(ovr, n);
         if (i >= 0) return item(n.t, n.v, i);
       }
-      rType = n.t;
-      rVal = n.v;
-      return (rKind = R_VALUE);
+      res.t = n.t;
+      res.v = n.v;
+      return R_VALUE;
     }
     case INST:
-      rVal = n;
-      return (rKind = R_NESTED);
+      res.v = n;
+      return R_NESTED;
     default:
-      rVal = n;
-      return (rKind = R_OTHER);
+      res.v = n;
+      return R_OTHER;
   }
 }
 
@@ -207,13 +195,13 @@ export function eachElementOf(
 ): boolean {
   switch (resolve(n, ctx, ovr)) {
     case R_ELEM:
-      return fn(rVal as Element, ctx, true) === true;
+      return fn(res.v as Element, ctx, true) === true;
     case R_NESTED: {
-      const inst = rVal as Instance;
+      const inst = res.v as Instance;
       return fn(inst.tpl.root, inst, false) === true;
     }
     case R_FRAG: {
-      for (const r of rVal as (Element | Instance)[]) {
+      for (const r of res.v as (Element | Instance)[]) {
         const stop = r.k === INST ? fn(r.tpl.root, r, false) : fn(r, null, true);
         if (stop === true) return true;
       }

@@ -3,7 +3,11 @@
  * truncated), plus UTC epoch milliseconds for Loupe's events. FILETIME is 100 ns ticks since
  * 1601-01-01; SYSTEMTIME is eight 16-bit fields.
  */
-import { EvtxFormatError, u16, u32 } from './bytes.js';
+import * as bytes from './bytes.js';
+
+// Imported values copied to module constants once, so hot paths do not pay a getter per access
+// when the modules run through a transpiling loader (tsx); with native ESM this costs nothing.
+const { EvtxFormatError, u16, u32 } = bytes;
 
 const SECONDS_1601_TO_1970 = 11644473600;
 

@@ -7,23 +7,15 @@
  * prints as text (binary, GUID, SID, times, hex integers, size_t) as their final text already, so
  * rendering them costs nothing. Arrays hold their items in the same forms.
  */
-import { EvtxFormatError, cp1252, hex2, hexPrefixed, hexUpper, i32, i64exact, u16, u32, u64exact, utf16 } from './bytes.js';
-import {
-  T_ANSI,
-  T_ARRAY,
-  T_BINARY,
-  T_BINXML,
-  T_BOOL,
-  T_EVTHANDLE,
-  T_EVTXML,
-  T_NULL,
-  T_REAL32,
-  T_REAL64,
-  T_SID,
-  T_SIZET,
-  T_STRING,
-} from './ir.js';
-import { filetimeText, systemtimeText } from './time.js';
+import * as bytes from './bytes.js';
+import * as ir from './ir.js';
+import * as time from './time.js';
+
+// Imported values copied to module constants once, so hot paths do not pay a getter per access
+// when the modules run through a transpiling loader (tsx); with native ESM this costs nothing.
+const { EvtxFormatError, cp1252, hex2, hexPrefixed, hexUpper, i32, i64exact, u16, u32, u64exact, utf16 } = bytes;
+const { T_ANSI, T_ARRAY, T_BINARY, T_BINXML, T_BOOL, T_EVTHANDLE, T_EVTXML, T_NULL, T_REAL32, T_REAL64, T_SID, T_SIZET, T_STRING } = ir;
+const { filetimeText, systemtimeText } = time;
 
 const TYPE_NAMES: Record<number, string> = {
   0x00: 'Null', 0x01: 'String', 0x02: 'AnsiString', 0x03: 'Int8', 0x04: 'UInt8', 0x05: 'Int16', 0x06: 'UInt16',
@@ -128,60 +120,60 @@ function scalar(b: Buffer, o: number, t: number): unknown {
   }
 }
 
-/** Where the last `readValue` ended (module state keeps the hot path free of tuple allocations). */
-export let valueEnd = 0;
+/** Where the last `readValue` ended (shared state keeps the hot path free of tuple allocations). */
+export const valueCursor = { end: 0 };
 
 /**
  * Decodes a value of type `t` at `off`. `size` is the descriptor size for substitution values, or
  * -1 for a `Value` token (strings then carry their own length). BinXML values come back as the
- * raw byte range [start, end) in `valueEnd` / the returned start offset; callers parse them.
+ * raw byte range [start, end) in `valueCursor.end` / the returned start offset; callers parse them.
  */
 export function readValue(b: Buffer, off: number, t: number, size: number, end: number): unknown {
   const sized = size >= 0;
   switch (t) {
     case T_NULL:
-      valueEnd = off;
+      valueCursor.end = off;
       return null;
     case T_STRING: {
       if (sized) {
         if (size & 1) throw new EvtxFormatError(`String value: odd size ${size}`, off);
         check(b, off, size, 'String value', end);
-        valueEnd = off + size;
+        valueCursor.end = off + size;
         return utf16(b, off, size >> 1);
       }
       check(b, off, 2, 'String value length', end);
       const n = u16(b, off);
       check(b, off + 2, n * 2, 'String value', end);
-      valueEnd = off + 2 + n * 2;
+      valueCursor.end = off + 2 + n * 2;
       return utf16(b, off + 2, n);
     }
     case T_ANSI: {
       if (!sized) throw new EvtxFormatError('AnsiString value without a size', off);
       check(b, off, size, 'AnsiString value', end);
-      valueEnd = off + size;
+      valueCursor.end = off + size;
       return cp1252(b, off, size);
     }
     case T_BINARY: {
       if (!sized) throw new EvtxFormatError('Binary value without a size', off);
       check(b, off, size, 'Binary value', end);
-      valueEnd = off + size;
+      valueCursor.end = off + size;
       return hexUpper(b, off, size);
     }
     case T_SID: {
       const len = sidLength(b, off, end);
-      valueEnd = off + len;
+      valueCursor.end = off + len;
       return sidText(b, off);
     }
     case T_SIZET: {
       // size_t prints as a hex integer of its width (4 or 8 bytes).
       if (size === 4) {
         check(b, off, 4, 'SizeT value', end);
-        valueEnd = off + 4;
+        valueCursor.end = off + 4;
         return hexPrefixed(u32(b, off));
       }
       if (size === 8) {
         check(b, off, 8, 'SizeT value', end);
-        valueEnd = off + 8;
+        valueCursor.end = off + 8;
         return hexPrefixed(u64exact(b, off));
       }
       throw new EvtxFormatError(`SizeT value with size ${size} (expected 4 or 8)`, off);
@@ -196,7 +188,7 @@ export function readValue(b: Buffer, off: number, t: number, size: number, end: 
         start = off + 2;
       }
       check(b, start, len, 'BinXml value', end);
-      valueEnd = start + len;
+      valueCursor.end = start + len;
       return start;
     }
     case T_EVTHANDLE:
@@ -208,13 +200,13 @@ export function readValue(b: Buffer, off: number, t: number, size: number, end: 
   if (t & T_ARRAY) {
     if (!sized) throw new EvtxFormatError(`${typeName(t)} value without a size`, off);
     check(b, off, size, `${typeName(t)} value`, end);
-    valueEnd = off + size;
+    valueCursor.end = off + size;
     return readArray(b, off, t & 0x7f, size);
   }
   const w = WIDTH[t];
   if (!w) throw new EvtxFormatError(`value type ${typeName(t)} is not supported`, off);
   check(b, off, w, `${typeName(t)} value`, end);
-  valueEnd = off + w;
+  valueCursor.end = off + w;
   return scalar(b, off, t);
 }
 
