@@ -41,13 +41,57 @@ export class GraphBuilder {
   private seq = 0;
   private time = 0;
 
+  /** Nodes found to be another node's second sighting (see ProcessTable.started), folded in at drain. */
+  private renames = new Map<string, string>();
+
   /** Everything added since the last drain. */
   drain(): GraphDelta {
+    if (this.renames.size) this.foldRenames();
     const out = { nodes: [...this.nodes.values()], edges: [...this.edges.values()], occurrences: this.occurrences };
     this.nodes = new Map();
     this.edges = new Map();
     this.occurrences = [];
     return out;
+  }
+
+  /**
+   * Merges each renamed node into its target and re-points its edges. A node already drained to
+   * the store in an earlier window stays there (the sightings are seconds apart, windows are
+   * thousands of events, so this is rare).
+   */
+  private foldRenames(): void {
+    const to = (id: string) => this.renames.get(id) ?? id;
+    for (const [from, target] of this.renames) {
+      const a = this.nodes.get(from);
+      const b = this.nodes.get(target);
+      if (!a) continue;
+      this.nodes.delete(from);
+      if (!b) {
+        this.nodes.set(target, { ...a, id: target });
+        continue;
+      }
+      for (const k in a.props) if (b.props[k] === undefined) b.props[k] = a.props[k];
+      if (!b.label) b.label = a.label;
+      if (a.text && (!b.text || b.text.length < a.text.length)) b.text = a.text;
+      b.firstSeen = Math.min(a.firstSeen ?? Infinity, b.firstSeen ?? Infinity);
+      b.lastSeen = Math.max(a.lastSeen ?? -Infinity, b.lastSeen ?? -Infinity);
+    }
+    const edgeRenames = new Map<string, string>();
+    const edges = new Map<string, GraphEdge>();
+    for (const e of this.edges.values()) {
+      const src = to(e.src);
+      const dst = to(e.dst);
+      if (src === e.src && dst === e.dst) {
+        edges.set(e.id, e);
+        continue;
+      }
+      const id = edgeId(e.type, src, dst);
+      edgeRenames.set(e.id, id);
+      if (!edges.has(id)) edges.set(id, { id, type: e.type, src, dst });
+    }
+    this.edges = edges;
+    if (edgeRenames.size) for (const o of this.occurrences) o.edgeId = edgeRenames.get(o.edgeId) ?? o.edgeId;
+    this.renames = new Map();
   }
 
   get pending(): number {
@@ -120,11 +164,14 @@ export class GraphBuilder {
    */
   processNode(host: string | undefined, p: Omit<ProcessFields, 'parent'>, opts: { starting?: boolean; ending?: boolean } = {}): string | undefined {
     let key: string | undefined;
-    if (p.entity_id) {
-      key = `${hostKey(host)}|${p.entity_id.toLowerCase()}`;
+    if (opts.starting && p.pid !== undefined) {
+      const s = this.pids.started(host, p.pid, p.start ?? this.time, p.executable, p.entity_id);
+      key = s.key;
+      if (s.replaced) this.renames.set(nodeId('Process', s.replaced), nodeId('Process', s.key));
+    } else if (p.entity_id) {
+      key = this.pids.guidKey(host, p.entity_id);
     } else if (p.pid !== undefined) {
-      if (opts.starting) key = this.pids.started(host, p.pid, p.start ?? this.time, p.executable);
-      else if (opts.ending) key = this.pids.ended(host, p.pid, p.executable);
+      if (opts.ending) key = this.pids.ended(host, p.pid, p.executable);
       else key = this.pids.resolve(host, p.pid, p.executable);
     }
     if (!key) return undefined;
@@ -189,6 +236,22 @@ export class GraphBuilder {
     this.occurrences.push({ edgeId: id, eventId: this.eventId, seq: this.seq++, time: this.time, details: details && Object.keys(details).length ? details : undefined });
   }
 
+  /**
+   * Sysmon 3 and the Security log's 5156 both record one connection. A sighting of the same
+   * process, destination and ports from another log within two seconds is not a new occurrence.
+   */
+  private recentConnections = new Map<string, { time: number; dataset?: string }>();
+
+  private sameConnection(from: string | undefined, e: Event): boolean {
+    const key = `${from}|${canonicalIp(e.destination?.ip)}|${e.destination?.port}|${e.source?.port}`;
+    const prev = this.recentConnections.get(key);
+    const dataset = e.event.dataset;
+    if (prev && prev.dataset !== dataset && Math.abs(prev.time - this.time) <= 2000) return true;
+    if (this.recentConnections.size > 50_000) this.recentConnections.clear();
+    this.recentConnections.set(key, { time: this.time, dataset });
+    return false;
+  }
+
   // ------------------------------------------------------------------------------------------
   // events
 
@@ -218,6 +281,10 @@ export class GraphBuilder {
       if (child) this.primary.push(child);
       if (p.executable) this.link('file_of', this.fileNode(host, p.executable, hashProps(p)), child);
       if (p.parent && (p.parent.entity_id || p.parent.pid !== undefined)) {
+        if (p.parent.entity_id && p.parent.pid !== undefined) {
+          const seen = this.pids.parentSeen(host, p.parent.pid, p.parent.entity_id, p.parent.executable);
+          if (seen.replaced) this.renames.set(nodeId('Process', seen.replaced), nodeId('Process', seen.key));
+        }
         const parent = this.processNode(host, p.parent);
         if (parent && p.parent.executable) this.link('file_of', this.fileNode(host, p.parent.executable), parent);
         this.link('launched', parent, child, { command_line: p.command_line });
@@ -248,6 +315,7 @@ export class GraphBuilder {
           uid: e.zeek?.uid,
         };
         const from = actor ?? this.ipNode(e.source?.ip);
+        if (this.sameConnection(from, e)) break;
         this.link('connected_to', from, dst, details);
         if (e.destination?.domain && dst) this.link('resolves_to', this.domainNode(e.destination.domain), dst, { via: 'connection' });
         break;

@@ -54,11 +54,6 @@ export function fileKey(host: string | undefined, path: string): string {
   return `${hostKey(host)}|${normalisePath(path)}`;
 }
 
-export function processKey(host: string | undefined, p: { entity_id?: string; pid?: number; start?: number }): string | undefined {
-  if (p.entity_id) return `${hostKey(host)}|${p.entity_id.toLowerCase()}`;
-  if (p.pid === undefined) return undefined;
-  return `${hostKey(host)}|${p.pid}|${p.start ?? '?'}`;
-}
 
 export function domainKey(name: string): string | undefined {
   let d = name.trim().toLowerCase();

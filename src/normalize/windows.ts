@@ -14,6 +14,7 @@ import { sysmon } from './windows/sysmon.js';
 
 export { fromEvtxJson, fromNxlog, fromWinlogbeat, toWindowsRecord, windowsJsonShape } from './windows/shapes.js';
 export type { WindowsJsonShape } from './windows/shapes.js';
+export { ShipperClock } from './windows/clock.js';
 
 /**
  * Sigma's flat view of the record. Built in place on `rec.data` (readers hand over data objects

@@ -5,7 +5,7 @@
  * it is actually in (collectors mix them).
  */
 import type { Event } from '../normalize/event.js';
-import { normalizeWindows, toWindowsRecord, type WindowsJsonShape, windowsJsonShape } from '../normalize/windows.js';
+import { normalizeWindows, ShipperClock, toWindowsRecord, type WindowsJsonShape, windowsJsonShape } from '../normalize/windows.js';
 import { boundStrings } from './limits.js';
 import { firstJsonValue, jsonValues, parseValue } from './json/values.js';
 import type { Input, ReadContext, Reader } from './types.js';
@@ -34,9 +34,38 @@ function makeReader(shape: WindowsJsonShape): Reader {
   };
 }
 
+const PRESCAN_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Shipper clocks are learnt from Sysmon records (see ShipperClock); the first records of a file
+ * are often Security ones, so the start of the file is looked at first.
+ */
+async function prescanClock(input: Input, clock: ShipperClock, shape: WindowsJsonShape): Promise<void> {
+  const stream = input.open();
+  let seen = 0;
+  try {
+    for await (const values of jsonValues(stream, { onError: () => {} })) {
+      for (const v of values) {
+        seen += v.text.length;
+        if (!v.text.includes('UtcTime') || !/sysmon/i.test(v.text)) continue;
+        try {
+          toWindowsRecord(JSON.parse(v.text), shape, clock);
+        } catch {
+          /* the real pass reports it */
+        }
+      }
+      if (seen > PRESCAN_BYTES) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+}
+
 async function* readWindowsJson(input: Input, ctx: ReadContext, fallback: WindowsJsonShape): AsyncGenerator<Event[]> {
   let record = 0;
   const onError = ctx.error.bind(ctx);
+  const clock = fallback === 'evtx-json' ? undefined : new ShipperClock();
+  if (clock) await prescanClock(input, clock, fallback);
   for await (const values of jsonValues(input.open(), { onError, onBytes: ctx.progress })) {
     const out: Event[] = [];
     for (const v of values) {
@@ -44,7 +73,7 @@ async function* readWindowsJson(input: Input, ctx: ReadContext, fallback: Window
       const obj = parseValue(v, onError);
       if (obj === undefined) continue;
       const shape = windowsJsonShape(obj) ?? fallback;
-      const rec = toWindowsRecord(obj, shape);
+      const rec = toWindowsRecord(obj, shape, clock);
       if (!rec) {
         ctx.error({ line: v.line, record }, 'not a Windows event record (no event id)');
         continue;
@@ -60,6 +89,7 @@ async function* readWindowsJson(input: Input, ctx: ReadContext, fallback: Window
     }
     if (out.length) yield out;
   }
+  for (const c of clock?.corrections() ?? []) ctx.fact?.('clock', c);
 }
 
 export const evtxJsonReader = makeReader('evtx-json');

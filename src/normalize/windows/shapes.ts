@@ -9,7 +9,8 @@
  */
 import type { WindowsRecord, WindowsSystem } from '../windows-record.js';
 import { naiveAsUtc, parseTime, toInt, toStr } from '../values.js';
-import { canonicalChannel } from './channels.js';
+import { canonicalChannel, SYSMON } from './channels.js';
+import type { ShipperClock } from './clock.js';
 
 export type WindowsJsonShape = 'evtx-json' | 'nxlog-json' | 'winlogbeat-json';
 
@@ -32,15 +33,27 @@ export function windowsJsonShape(o: unknown): WindowsJsonShape | undefined {
   return undefined;
 }
 
-export function toWindowsRecord(o: unknown, shape: WindowsJsonShape): WindowsRecord | undefined {
+/** `clock` corrects shipper times per host (see clock.ts); readers keep one per input. */
+export function toWindowsRecord(o: unknown, shape: WindowsJsonShape, clock?: ShipperClock): WindowsRecord | undefined {
   switch (shape) {
     case 'evtx-json':
       return fromEvtxJson(o);
     case 'nxlog-json':
-      return fromNxlog(o as Obj);
+      return fromNxlog(o as Obj, clock);
     case 'winlogbeat-json':
-      return fromWinlogbeat(o as Obj);
+      return fromWinlogbeat(o as Obj, clock);
   }
+}
+
+/** Sysmon's UtcTime rules; otherwise the shipper's time, corrected by what Sysmon taught the clock. */
+function settleTime(channel: string, host: string, shipper: number | undefined, utcText: unknown, clock?: ShipperClock): number {
+  const utc = channel === SYSMON ? parseTime(utcText, true) : undefined;
+  if (utc !== undefined) {
+    clock?.learn(host, shipper, utc);
+    return utc;
+  }
+  if (shipper === undefined) return Number.NaN;
+  return clock ? clock.correct(host, shipper) : shipper;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -155,20 +168,19 @@ function nxlogTime(o: Obj): number | undefined {
   return shipped;
 }
 
-export function fromNxlog(o: Obj): WindowsRecord | undefined {
+export function fromNxlog(o: Obj, clock?: ShipperClock): WindowsRecord | undefined {
   const eventId = toInt(o.EventID);
   if (eventId === undefined) return undefined;
   const provider = toStr(o.SourceName) ?? toStr(o.ProviderName);
   const providerGuid = toStr(o.ProviderGuid);
   const channel = canonicalChannel(toStr(o.Channel), provider, providerGuid);
-  // Sysmon's UtcTime has milliseconds where NXLog's EventTime has whole seconds: ordering
-  // within a second matters for process trees.
-  const utc = channel === 'Microsoft-Windows-Sysmon/Operational' ? parseTime(o.UtcTime, true) : undefined;
+  const computer = toStr(o.Hostname) ?? toStr(o.Computer) ?? '';
   const system: WindowsSystem = {
     eventId,
     channel,
-    computer: toStr(o.Hostname) ?? toStr(o.Computer) ?? '',
-    time: utc ?? nxlogTime(o) ?? Number.NaN,
+    computer,
+    // Sysmon's UtcTime is true UTC with milliseconds, where NXLog's EventTime has whole seconds.
+    time: settleTime(channel, computer, nxlogTime(o), o.UtcTime, clock),
     provider,
     providerGuid,
     recordId: toInt(o.RecordNumber),
@@ -189,7 +201,7 @@ export function fromNxlog(o: Obj): WindowsRecord | undefined {
 // ---------------------------------------------------------------------------------------------
 // Winlogbeat
 
-export function fromWinlogbeat(o: Obj): WindowsRecord | undefined {
+export function fromWinlogbeat(o: Obj, clock?: ShipperClock): WindowsRecord | undefined {
   const w = isObj(o.winlog) ? o.winlog : o; // 7+: under winlog; 6.x: top level
   const eventId = toInt(w.event_id ?? (isObj(o.event) ? o.event.code : undefined));
   if (eventId === undefined) return undefined;
@@ -202,7 +214,7 @@ export function fromWinlogbeat(o: Obj): WindowsRecord | undefined {
     eventId,
     channel: canonicalChannel(toStr(w.channel) ?? toStr(w.log_name), provider, providerGuid),
     computer: toStr(w.computer_name) ?? toStr(hostObj?.name) ?? '',
-    time: parseTime(isObj(o.event) ? o.event.created : undefined) ?? parseTime(o['@timestamp']) ?? Number.NaN,
+    time: Number.NaN,
     provider,
     providerGuid,
     recordId: toInt(w.record_id ?? w.record_number),
@@ -215,14 +227,10 @@ export function fromWinlogbeat(o: Obj): WindowsRecord | undefined {
     threadId: toInt(isObj(proc?.thread) ? proc.thread.id : w.thread_id),
     userId: toStr(user?.identifier),
   };
-  // The Sysmon record's own time is more precise than the shipper's.
-  if (system.channel === 'Microsoft-Windows-Sysmon/Operational') {
-    const ed = isObj(w.event_data) ? w.event_data : undefined;
-    const utc = parseTime(ed?.UtcTime, true);
-    if (utc !== undefined) system.time = utc;
-  }
-  const data: Obj = {};
   const ed = isObj(w.event_data) ? w.event_data : undefined;
+  const shipped = parseTime(isObj(o.event) ? o.event.created : undefined) ?? parseTime(o['@timestamp']);
+  system.time = settleTime(system.channel, system.computer, shipped, ed?.UtcTime, clock);
+  const data: Obj = {};
   const ud = isObj(w.user_data) ? w.user_data : undefined;
   if (ed) Object.assign(data, ed);
   if (ud) for (const [k, v] of Object.entries(ud)) if (k !== 'xml_name') data[k] = v;
