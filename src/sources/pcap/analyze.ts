@@ -100,7 +100,7 @@ export class CaptureAnalyzer {
       if (ip.proto === 6 || ip.proto === 17 || ip.proto === 1 || ip.proto === 58) this.problem(`${ip.proto === 6 ? 'TCP' : ip.proto === 17 ? 'UDP' : 'ICMP'} header truncated`);
       return;
     }
-    if (ip.proto === 17 && depth < MAX_TUNNEL_DEPTH) this.udpTunnel(ts, res.conn, res.t, meta, depth);
+    if (ip.proto === 17 && depth < MAX_TUNNEL_DEPTH && !res.dropped) this.udpTunnel(ts, res.conn, res.t, meta, depth);
   }
 
   private tunnelUid(key: string): string {
@@ -223,7 +223,7 @@ export class CaptureAnalyzer {
         p = 4 + idLen + auLen + 9;
       }
       if (b.length >= p + 8 && b[p] === 0 && b[p + 1] === 0) p += 8;
-      if (b.length >= p + 40 && b[p]! >> 4 === 6 && 40 + b.readUInt16BE(p + 4) === b.length - p) {
+      if (b.length >= p + 40 && b[p]! >> 4 === 6 && 40 + b.readUInt16BE(p + 4) <= b.length - p) {
         conn.services.add('teredo');
         this.inner(ts, b, { version: 6, offset: p }, meta, conn.uid, depth);
       }

@@ -218,6 +218,18 @@ export function parseDns(b: Buffer): DnsMessage | undefined {
   return m;
 }
 
+/** NetBIOS first-level decoding (RFC 1001): 32 letters to 16 bytes, less the suffix and padding. */
+export function decodeNetbiosName(name: string): string {
+  const label = name.split('.')[0]!;
+  if (label.length !== 32 || !/^[a-pA-P]+$/.test(label)) return name;
+  let out = '';
+  for (let i = 0; i < 30; i += 2) {
+    const c = ((label.charCodeAt(i) & 0x1f) - 1) * 16 + ((label.charCodeAt(i + 1) & 0x1f) - 1);
+    out += String.fromCharCode(c);
+  }
+  return out.replace(/[ \0]+$/, '');
+}
+
 interface Pending {
   ts: number;
   msg: DnsMessage;
@@ -306,10 +318,13 @@ export class DnsAnalyzer implements App {
     const question = q?.msg.question ?? r?.msg.question;
     if (question) {
       row.query = question.name.toLowerCase();
+      if (c.respP === 137 && c.proto === 'udp') row.query = decodeNetbiosName(row.query);
       row.qclass = question.cls;
       row.qclass_name = QCLASSES[question.cls] ?? `qclass-${question.cls}`;
       row.qtype = question.type;
       row.qtype_name = qtypeName(question.type);
+      // NetBIOS name service reuses type 33 for node status requests.
+      if (c.respP === 137 && c.proto === 'udp' && question.type === 33) row.qtype_name = 'NBSTAT';
     } else if (r && r.msg.answers.length > 0) {
       // Replies without a question (mDNS announcements) are named by their first answer.
       row.query = r.msg.answers[0]!.name.toLowerCase();

@@ -406,15 +406,15 @@ export class FlowTable {
   }
 
   /** Feeds one IP packet; returns the connection it belongs to (for tunnel decapsulation), or undefined. */
-  packet(ts: number, ip: IpPacket, meta: PacketMeta): { conn: Conn; t: TransportInfo } | undefined {
+  packet(ts: number, ip: IpPacket, meta: PacketMeta): { conn: Conn; t: TransportInfo; dropped?: true } | undefined {
     if (ts > this.now) this.now = ts;
     if (this.now - this.lastSweep >= 10) this.sweep(this.now);
     const t = parseTransport(ip);
     if (t === undefined || t === 'short') return undefined;
     const a = `${ip.src}/${t.srcPort}`;
     const b = `${ip.dst}/${t.dstPort}`;
-    const tunnelKey = meta.tunnelParents && meta.tunnelParents.length > 0 ? `@${meta.tunnelParents.join(',')}` : '';
-    const key = `${ip.proto}|${a < b ? `${a}|${b}` : `${b}|${a}`}${tunnelKey}`;
+    // Like Zeek, the key is the inner 5-tuple only: a flow that changes tunnels stays one connection.
+    const key = `${ip.proto}|${a < b ? `${a}|${b}` : `${b}|${a}`}`;
     let conn = this.table.get(key);
     if (conn && this.expired(conn, ts, ip, t)) {
       this.finish(conn, Math.min(ts, conn.last));
@@ -425,7 +425,7 @@ export class FlowTable {
       if (!conn) return undefined;
     }
     const isOrig = conn.origH === ip.src && conn.origP === t.srcPort;
-    this.deliver(conn, ts, ip, t, isOrig);
+    if (!this.deliver(conn, ts, ip, t, isOrig)) return { conn, t, dropped: true };
     return { conn, t };
   }
 
@@ -468,7 +468,10 @@ export class FlowTable {
     let flip = false;
     if (ip.proto === 6) {
       const f = t.flags ?? 0;
-      if (!(f & SYN) || f & ACK) {
+      if (f & SYN && f & ACK) {
+        // A SYN-ACK comes from the responder.
+        flip = true;
+      } else if (!(f & SYN)) {
         if (isLikelyServerPort(6, t.srcPort)) {
           if (isLikelyServerPort(6, t.dstPort)) flip = !(f & SYN) && t.srcPort < t.dstPort;
           else flip = true;
@@ -490,19 +493,17 @@ export class FlowTable {
     return conn;
   }
 
-  private deliver(conn: Conn, ts: number, ip: IpPacket, t: TransportInfo, isOrig: boolean): void {
-    if (this.opts.validateChecksums && ip.proto !== 1 && !(ip.proto === 17 && ip.version === 4 && ip.l4.readUInt16BE(6) === 0) && !transportChecksumOk(ip)) {
+  /** Returns false when the packet was dropped (bad checksum). */
+  private deliver(conn: Conn, ts: number, ip: IpPacket, t: TransportInfo, isOrig: boolean): boolean {
+    if (this.opts.validateChecksums && (ip.proto === 6 || ip.proto === 17 || ip.proto === 58) && !(ip.proto === 17 && ip.version === 4 && ip.l4.readUInt16BE(6) === 0) && !transportChecksumOk(ip)) {
       const ep = isOrig ? conn.orig : conn.resp;
+      // Zeek drops a packet with a bad checksum before counting it: only the history shows it.
       conn.scaled(ep, 'badSum', 'C');
-      if (ip.proto !== 6) {
-        // Zeek counts the packet toward sizes in its ConnSize analyzer but does not analyse it.
-        this.count(conn, isOrig, ip, ts);
-      }
-      return;
+      return false;
     }
     if (ip.proto === 6) {
       this.tcp(conn, ts, ip, t, isOrig);
-      return;
+      return true;
     }
     this.count(conn, isOrig, ip, ts);
     if (ip.proto === 17) {
@@ -511,9 +512,12 @@ export class FlowTable {
       else conn.respSize = Math.max(conn.respSize, 0) + t.payloadLen;
       if (conn.app && t.payload.length > 0) conn.app.data(isOrig, t.payload, ts);
     } else {
-      if (isOrig) conn.origSize = Math.max(conn.origSize, 0) + t.payloadLen;
-      else conn.respSize = Math.max(conn.respSize, 0) + t.payloadLen;
+      // ICMP counts its payload; other transports Zeek does not parse count nothing.
+      const n = ip.proto === 1 || ip.proto === 58 ? t.payloadLen : 0;
+      if (isOrig) conn.origSize = Math.max(conn.origSize, 0) + n;
+      else conn.respSize = Math.max(conn.respSize, 0) + n;
     }
+    return true;
   }
 
   private count(conn: Conn, isOrig: boolean, ip: IpPacket, ts: number): void {
@@ -701,6 +705,9 @@ export class FlowTable {
     }
     void genEvent;
     void URG;
+
+    // CheckPIA_FirstPacket: from now on this side's first packet is known.
+    conn.firstPacketSeen |= ep.isOrig ? 1 : 2;
 
     // Payload into the reassembler (never for RSTs or data before the start).
     const relDataSeq = flags & SYN ? relSeq + 1 : relSeq;

@@ -113,7 +113,8 @@ export class HttpAnalyzer implements App {
   ) {}
 
   data(isOrig: boolean, buf: Buffer, ts: number): void {
-    if (this.tunnel) return;
+    // Like Zeek, no HTTP parsing of connections picked up mid-stream (no SYN seen).
+    if (this.tunnel || this.conn.isPartial) return;
     const side = isOrig ? this.req : this.rep;
     if (side.state === 'lost') return;
     this.feed(isOrig, side, buf, ts);

@@ -95,9 +95,9 @@ export function fromEthertype(b: Buffer, type: number, o: number, out: L3, depth
       return ethernet(b, o + 4, out, depth + 1);
     }
     case 0x8903: {
-      // Cisco FabricPath: 16-byte outer header carries the inner frame's MACs... the inner
-      // Ethernet header follows a 2-byte FTAG/TTL word.
-      return ethernet(b, o + 4, out, depth + 1);
+      // Cisco FabricPath: after the outer header's type comes a 2-byte FTAG/TTL word, then the
+      // classical Ethernet frame.
+      return ethernet(b, o + 2, out, depth + 1);
     }
     case 0x6558:
       // Transparent Ethernet bridging (inside GRE).
