@@ -51,12 +51,17 @@ export interface DetectContext {
   /** The stable id of the event being looked at (for `EventRef`s). */
   eventId: string;
   emit(alert: Alert): void;
+  /** Alerts raised on this same event by the detectors that ran before this one. */
+  raised?: readonly Alert[];
 }
 
 export interface Detector {
   readonly name: string;
   /** Called once per event, in input order per file. Must not keep the event unless it needs it. */
   onEvent(event: Event, ctx: DetectContext): void;
-  /** Called once at the end of a run, for detectors that aggregate (correlations, beacons). */
-  finish?(emit: (alert: Alert) => void): void | Promise<void>;
+  /**
+   * Called once at the end of a run, for detectors that aggregate (correlations, beacons).
+   * `raised` holds what earlier detectors' `finish` emitted.
+   */
+  finish?(emit: (alert: Alert) => void, raised: readonly Alert[]): void | Promise<void>;
 }

@@ -7,14 +7,13 @@
  */
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import type { Alert, Detector } from '../detect/types.js';
-import { GraphBuilder } from '../graph/builder.js';
+import type { Detector } from '../detect/types.js';
 import type { Event } from '../normalize/event.js';
 import { expandPaths, type ExpandOptions } from '../sources/inputs.js';
 import { chooseReader } from '../sources/registry.js';
-import type { Input, Location } from '../sources/types.js';
-import type { CaseStore, StoredEvent } from '../store/types.js';
-import { linkAlert } from './alerts.js';
+import type { Input, Location, ReadContext } from '../sources/types.js';
+import type { CaseStore } from '../store/types.js';
+import { Ingestor } from './ingest.js';
 
 export interface FileSummary {
   name: string;
@@ -102,27 +101,15 @@ function describeHead(head: Buffer): string {
 export async function analyzePaths(paths: string[], opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const t0 = Date.now();
   const store = opts.store;
-  const detectors = opts.detectors ?? [];
-  const graph = new GraphBuilder();
-  const batchSize = opts.batchSize ?? 20000;
   const result: AnalyzeResult = { files: [], events: 0, errors: 0, unreadable: 0, alerts: 0, ms: 0 };
-
-  let pendingEvents: StoredEvent[] = [];
-  let pendingAlerts: Alert[] = [];
-  const flush = () => {
-    if (!pendingEvents.length && !pendingAlerts.length && graph.pending === 0) return;
-    for (const a of pendingAlerts) linkAlert(graph, a);
-    store.write({ events: pendingEvents, alerts: pendingAlerts, ...graph.drain() });
-    result.alerts += pendingAlerts.length;
-    pendingEvents = [];
-    pendingAlerts = [];
-  };
-
-  let currentActors: string[] = [];
-  const emit = (a: Alert) => {
-    if ((!a.entities || a.entities.length === 0) && currentActors.length) a.entities = currentActors.slice();
-    pendingAlerts.push(a);
-  };
+  let current: ReadContext | undefined;
+  const ingest = new Ingestor({
+    store,
+    detectors: opts.detectors,
+    batchSize: opts.batchSize,
+    onEvent: opts.onEvent,
+    onDetectorError: (name, e, err) => current?.error({ record: e.origin.record, line: e.origin.line }, `detector ${name} failed: ${err.message}`),
+  });
 
   const finishFile = (s: FileSummary, evidenceId?: number) => {
     result.files.push(s);
@@ -162,7 +149,7 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions): Promi
     }
     const evidenceId = store.addEvidence({ name: input.name, sha256: summary.sha256, format: summary.format, size: input.size, records: 0, errors: 0, errorSamples: [] });
     const idPrefix = summary.sha256.slice(0, 16);
-    const ctx = {
+    const ctx: ReadContext = (current = {
       error(loc: Location, reason: string) {
         summary.errors++;
         if (summary.errorSamples.length < MAX_SAMPLES) summary.errorSamples.push(`${where(loc)}: ${reason}`);
@@ -170,43 +157,28 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions): Promi
       fact(key: string, value: unknown) {
         (summary.facts ??= {})[key] = value;
       },
-    };
+    });
     try {
       for await (const batch of chosen.reader.read(metered(input, opts.progress?.bytes), ctx)) {
         for (const e of batch) {
-          const id = `${idPrefix}:${++summary.events}`;
-          currentActors = graph.addEvent(e, id);
-          for (const d of detectors) {
-            try {
-              d.onEvent(e, { eventId: id, emit });
-            } catch (err) {
-              ctx.error({ record: e.origin.record, line: e.origin.line }, `detector ${d.name} failed: ${(err as Error).message}`);
-            }
-          }
-          opts.onEvent?.(e, id);
-          pendingEvents.push({ id, evidenceId, seq: summary.events, event: e });
+          const seq = ++summary.events;
+          ingest.add(e, `${idPrefix}:${seq}`, evidenceId, seq);
         }
-        currentActors = [];
-        if (pendingEvents.length >= batchSize) flush();
       }
     } catch (err) {
       ctx.error({}, `reading stopped: ${(err as Error).message}`);
     }
     for (const note of input.notes ?? []) ctx.error({}, note);
-    flush();
+    ingest.flush();
     summary.ms = Date.now() - started;
     finishFile(summary, evidenceId);
   }
 
-  for (const d of detectors) {
-    try {
-      await d.finish?.(emit);
-    } catch (err) {
-      result.errors++;
-      result.files.push({ name: `(detector ${d.name})`, format: 'detector', events: 0, errors: 1, errorSamples: [`finish failed: ${(err as Error).message}`], ms: 0 });
-    }
-  }
-  flush();
+  await ingest.finish((name, err) => {
+    result.errors++;
+    result.files.push({ name: `(detector ${name})`, format: 'detector', events: 0, errors: 1, errorSamples: [`finish failed: ${err.message}`], ms: 0 });
+  });
+  result.alerts = ingest.alerts;
   result.ms = Date.now() - t0;
   return result;
 }

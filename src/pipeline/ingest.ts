@@ -1,0 +1,99 @@
+/**
+ * The heart of the data flow, shared by `loupe analyze` (files), the live server (agents) and
+ * hunting (stored events): each event goes to the graph and to every detector in order; events,
+ * graph changes and alerts go to the store in batches, one transaction each.
+ *
+ * Detectors run in the order given. Each sees the alerts that earlier detectors raised on the
+ * same event (`raised`), which is how process-chain scoring, placed last, consumes the others.
+ */
+import type { Alert, Detector } from '../detect/types.js';
+import { GraphBuilder } from '../graph/builder.js';
+import type { Event } from '../normalize/event.js';
+import type { CaseStore, StoredEvent } from '../store/types.js';
+import { linkAlert } from './alerts.js';
+
+export interface IngestOptions {
+  store: CaseStore;
+  detectors?: Detector[];
+  /** Events per store transaction (default 20,000). */
+  batchSize?: number;
+  /** Store the events themselves (default true; hunting over stored events sets it false). */
+  storeEvents?: boolean;
+  /** Also hand each event to this callback (tests, exporters). */
+  onEvent?(e: Event, id: string): void;
+  /** A detector threw on an event: the run goes on; the caller reports it. */
+  onDetectorError?(detector: string, e: Event, err: Error): void;
+}
+
+export class Ingestor {
+  readonly graph = new GraphBuilder();
+  readonly store: CaseStore;
+  private readonly detectors: Detector[];
+  private readonly batchSize: number;
+  private readonly storeEvents: boolean;
+  private pendingEvents: StoredEvent[] = [];
+  private pendingAlerts: Alert[] = [];
+  private actors: string[] = [];
+  private raised: Alert[] = [];
+  /** Alerts written so far. */
+  alerts = 0;
+  events = 0;
+
+  constructor(private readonly opts: IngestOptions) {
+    this.store = opts.store;
+    this.detectors = opts.detectors ?? [];
+    this.batchSize = opts.batchSize ?? 20000;
+    this.storeEvents = opts.storeEvents ?? true;
+  }
+
+  private readonly emit = (a: Alert): void => {
+    if ((!a.entities || a.entities.length === 0) && this.actors.length) a.entities = this.actors.slice();
+    this.raised.push(a);
+    this.pendingAlerts.push(a);
+  };
+
+  /** One event, with its stable id and the evidence it belongs to. */
+  add(e: Event, id: string, evidenceId: number, seq: number): void {
+    this.events++;
+    this.actors = this.graph.addEvent(e, id);
+    this.raised = [];
+    for (const d of this.detectors) {
+      try {
+        d.onEvent(e, { eventId: id, emit: this.emit, raised: this.raised });
+      } catch (err) {
+        this.opts.onDetectorError?.(d.name, e, err as Error);
+      }
+    }
+    this.actors = [];
+    this.opts.onEvent?.(e, id);
+    if (this.storeEvents) this.pendingEvents.push({ id, evidenceId, seq, event: e });
+    if (this.pendingEvents.length >= this.batchSize || this.graph.pending >= this.batchSize * 4) this.flush();
+  }
+
+  /** Writes everything pending in one transaction. After it returns, all of it is committed. */
+  flush(): void {
+    if (!this.pendingEvents.length && !this.pendingAlerts.length && this.graph.pending === 0) return;
+    for (const a of this.pendingAlerts) linkAlert(this.graph, a);
+    this.store.write({ events: this.pendingEvents, alerts: this.pendingAlerts, ...this.graph.drain() });
+    this.alerts += this.pendingAlerts.length;
+    this.pendingEvents = [];
+    this.pendingAlerts = [];
+  }
+
+  /** Ends the run: detectors that aggregate speak now; everything is written. */
+  async finish(onError?: (detector: string, err: Error) => void): Promise<void> {
+    const raised: Alert[] = [];
+    const emit = (a: Alert) => {
+      raised.push(a);
+      this.pendingAlerts.push(a);
+    };
+    for (const d of this.detectors) {
+      try {
+        await d.finish?.(emit, raised);
+      } catch (err) {
+        onError?.(d.name, err as Error);
+      }
+    }
+    this.flush();
+  }
+}
