@@ -2,6 +2,7 @@
  * The detectors a run uses, built from the command line's options. Each detector family adds
  * itself here; the pipeline only sees the `Detector` interface.
  */
+import { sigmaFamily } from './sigma/family.js';
 import type { Detector } from './types.js';
 
 export interface DetectorOptions {
@@ -25,7 +26,9 @@ export interface DetectorSet {
 type Family = (opts: DetectorOptions) => Promise<DetectorSet>;
 
 /** One entry per detector family, in the order they see each event. */
-const FAMILIES: Family[] = [];
+const FAMILIES: Family[] = [
+  (o) => import('./sigma/family.js').then((m) => m.sigmaFamily(o)),
+];
 
 export async function buildDetectors(opts: DetectorOptions): Promise<DetectorSet> {
   const out: DetectorSet = { detectors: [], notes: [] };
