@@ -243,6 +243,7 @@ export class CaptureAnalyzer {
       if (DNS_PORTS.has(conn.respP) || DNS_PORTS.has(conn.origP)) return new DnsAnalyzer(conn, emitDns, onError);
       if (conn.respP === 123 || conn.origP === 123) return new ServiceSniffer(conn, 'ntp', (b) => b.length >= 48 && ((b[0]! >> 3) & 7) >= 1 && ((b[0]! >> 3) & 7) <= 4);
       if ((conn.respP === 67 || conn.respP === 68) && (conn.origP === 67 || conn.origP === 68)) return new ServiceSniffer(conn, 'dhcp', (b) => b.length >= 240 && b.readUInt32BE(236) === 0x63825363);
+      if (conn.respP === 88 || conn.origP === 88) return new ServiceSniffer(conn, 'krb', (b) => b.length > 4 && [0x6a, 0x6b, 0x6c, 0x6d, 0x7e].includes(b[0]!));
       return undefined;
     }
     if (conn.ipProto !== 6) return undefined;
@@ -342,6 +343,9 @@ class TcpDispatcher implements App {
       else if (o && /^(EHLO|HELO)/i.test(o.toString('latin1', 0, 4))) c.services.add('smtp');
     } else if (s(r, '+OK') && o) c.services.add('pop3');
     else if (s(r, '* OK') && o) c.services.add('imap');
+    else if (o && o.length >= 5 && (c.respP === 88 || c.origP === 88) && (o[4] === 0x6a || o[4] === 0x6c) && r) c.services.add('krb_tcp');
+    else if (o && o.length >= 16 && o[0] === 5 && o[1] === 0 && (o[2] === 11 || o[2] === 14) && r && r[0] === 5 && (r[2] === 12 || r[2] === 15)) c.services.add('dce_rpc');
+    else if (o && o.length >= 8 && o[0] === 0 && (o[4] === 0xff || o[4] === 0xfe) && o.toString('latin1', 5, 8) === 'SMB' && r) c.services.add('smb');
   }
 
   gap(isOrig: boolean, len: number): void {

@@ -140,8 +140,10 @@ export function decodeIp(b: Buffer, o: number, ts: number, frags: Reassembler): 
     if (ihl < 20) return { ok: false, reason: `IPv4 header length ${ihl} below 20` };
     if (avail < ihl) return { ok: false, reason: 'IPv4 options truncated' };
     let total = b.readUInt16BE(o + 2);
-    // TSO captures write 0 in the total length; take what was captured.
-    if (total === 0) total = avail;
+    // TSO captures write 0 in the total length: parse what was captured, but count the header's
+    // value (0) as Zeek's ip_bytes does.
+    const zeroLen = total === 0;
+    if (zeroLen) total = avail;
     if (total < ihl) return { ok: false, reason: `IPv4 total length ${total} below header length ${ihl}` };
     const proto = b[o + 9]!;
     const fragField = b.readUInt16BE(o + 6);
@@ -161,7 +163,7 @@ export function decodeIp(b: Buffer, o: number, ts: number, frags: Reassembler): 
       l4Len = whole.length;
       total = ihl + whole.length;
     }
-    return { ok: true, pkt: { version: 4, src, dst, proto, ipLen: total, l4, l4Len, srcRaw: b.subarray(o + 12, o + 16), dstRaw: b.subarray(o + 16, o + 20) } };
+    return { ok: true, pkt: { version: 4, src, dst, proto, ipLen: zeroLen ? 0 : total, l4, l4Len, srcRaw: b.subarray(o + 12, o + 16), dstRaw: b.subarray(o + 16, o + 20) } };
   }
   if (ver === 6) {
     if (avail < 40) return { ok: false, reason: `IPv6 header truncated (${avail} bytes)` };
