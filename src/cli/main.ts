@@ -8,6 +8,8 @@ type Register = (program: Command) => void;
 
 const COMMANDS: Array<() => Promise<{ register: Register }>> = [
   () => import('./commands/analyze.js'),
+  () => import('./commands/rules.js'),
+  () => import('./commands/attack.js'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

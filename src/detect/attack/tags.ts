@@ -35,11 +35,14 @@ export function attackFromTags(tags: readonly string[]): AttackTags {
       if (!technique(id)) out.unknown.push(raw);
     } else if (/^g\d{4}$/.test(v)) add(out.groups, v.toUpperCase());
     else if (/^s\d{4}$/.test(v)) add(out.software, v.toUpperCase());
-    else {
+    else if (/^ds\d{4}$/.test(v)) continue; // data source ids: not a technique or tactic
+    else if (/^[a-z][a-z_-]*$/.test(v)) {
+      // a tactic; kept even when the shipped table predates it (SigmaHQ already tags ATT&CK v19's
+      // `stealth` and `defense-impairment`), but reported by lint
       const name = v.replace(/_/g, '-');
-      if (tacticNames.has(name)) add(out.tactics, name);
-      else out.unknown.push(raw);
-    }
+      add(out.tactics, name);
+      if (!tacticNames.has(name)) out.unknown.push(raw);
+    } else out.unknown.push(raw);
   }
   if (out.tactics.length === 0) {
     for (const id of out.techniques) for (const t of technique(id)?.tactics ?? []) add(out.tactics, t);

@@ -3,8 +3,10 @@
  * value_sum / avg / min / max / median / percentile types of Sigma 2.1). Base rule matches are
  * recorded compactly while events stream (time, event ref, the few fields the correlation needs)
  * and evaluated at the end of the run, sorted by time, so input order across files does not
- * matter. Windows slide over the events of each group: a window that satisfies the condition
- * becomes one alert, and counting starts afresh after it. Correlations may chain: a correlation's
+ * matter. For lower bounds (gt, gte) the window slides over the events of each group and the
+ * first window that satisfies the condition becomes one alert, counting afresh after it; for
+ * upper bounds and ranges whole windows are judged one after another, each opening at the first
+ * event after the previous one. Correlations may chain: a correlation's
  * matches feed the correlations that name it.
  */
 import type { EventRef, Level } from '../types.js';
@@ -212,18 +214,17 @@ function thresholdWindows(c: SigmaCorrelation, g: CorrelationHit[]): { hits: Cor
     }
     return out;
   }
-  // upper bounds: judge the whole window that starts at each event
+  // upper bounds (lt, lte, eq, neq): a window that is still filling up proves nothing, so judge
+  // whole windows, one after another: each starts at the first event after the previous one
   let l = 0;
-  let r = -1;
   while (l < g.length) {
+    let r = l;
+    m.reset();
+    m.add(g[l]!);
     while (r + 1 < g.length && g[r + 1]!.time - g[l]!.time <= span) m.add(g[++r]!);
     const v = m.value(() => g.slice(l, r + 1));
-    if (meetsCondition(c.condition, v)) {
-      out.push({ hits: g.slice(l, r + 1), measured: v });
-      m.reset();
-      l = r + 1;
-      r = l - 1;
-    } else m.remove(g[l++]!);
+    if (meetsCondition(c.condition, v)) out.push({ hits: g.slice(l, r + 1), measured: v });
+    l = r + 1;
   }
   return out;
 }

@@ -209,12 +209,11 @@ function parseDetections(
   const out = new Map<string, DetectionNode>();
   for (const [name, value] of Object.entries(body)) {
     if (reserved.has(name)) continue;
-    const line = lineOfKey(ctx.text, name, ctx.where.line);
     try {
       out.set(name, parseSearchIdentifier(value, ctx));
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
-      fail(`in '${name}': ${msg}`, ctx.where, line);
+      fail(`in '${name}': ${msg}`, ctx.where, lineOfKey(ctx.text, name, ctx.where.line));
     }
   }
   return out;
