@@ -84,7 +84,7 @@ export function pcap(frames: Frame[], opts: { nano?: boolean; bigEndian?: boolea
   w16(g, 4, 6);
   w32(g, 65535, 16);
   w32(g, opts.linktype ?? 1, 20);
-  const parts = [g];
+  const parts: Buffer[] = [g];
   for (const f of frames) {
     const h = Buffer.alloc(16);
     const sec = Math.floor(f.ts);
@@ -115,7 +115,7 @@ export function pcapng(frames: Frame[], ifaces: Array<{ linktype: number; tsreso
   shb.writeUInt32LE(0x1a2b3c4d, 0);
   shb.writeUInt16LE(1, 4);
   shb.writeBigInt64LE(-1n, 8);
-  const parts = [Buffer.concat([Buffer.from([0x0a, 0x0d, 0x0d, 0x0a]), (() => { const l = Buffer.alloc(4); l.writeUInt32LE(28); return l; })(), shb, (() => { const l = Buffer.alloc(4); l.writeUInt32LE(28); return l; })()])];
+  const parts: Buffer[] = [Buffer.concat([Buffer.from([0x0a, 0x0d, 0x0d, 0x0a]), (() => { const l = Buffer.alloc(4); l.writeUInt32LE(28); return l; })(), shb, (() => { const l = Buffer.alloc(4); l.writeUInt32LE(28); return l; })()])];
   for (const i of ifaces) {
     const body = Buffer.alloc(8 + (i.tsresol !== undefined ? 8 : 0) + 4);
     body.writeUInt16LE(i.linktype, 0);
@@ -151,7 +151,7 @@ export function dnsMessage(id: number, name: string, answer?: { ip: string; ttl:
   h.writeUInt16BE(answer ? 0x8180 : 0x0100, 2);
   h.writeUInt16BE(1, 4);
   h.writeUInt16BE(answer ? 1 : 0, 6);
-  const parts = [h, q];
+  const parts: Buffer[] = [h, q];
   if (answer) {
     const a = Buffer.alloc(16);
     a.writeUInt16BE(0xc00c, 0);
