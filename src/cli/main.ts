@@ -10,6 +10,7 @@ const COMMANDS: Array<() => Promise<{ register: Register }>> = [
   () => import('./commands/analyze.js'),
   () => import('./commands/rules.js'),
   () => import('./commands/attack.js'),
+  () => import('./commands/pcap.js'),
 ];
 
 export async function main(argv: string[]): Promise<number> {
