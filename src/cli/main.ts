@@ -8,6 +8,9 @@ type Register = (program: Command) => void;
 
 const COMMANDS: Array<() => Promise<{ register: Register }>> = [
   () => import('./commands/analyze.js'),
+  () => import('./commands/graph.js'),
+  () => import('./commands/search.js'),
+  () => import('./commands/cases.js'),
   () => import('./commands/rules.js'),
   () => import('./commands/attack.js'),
   () => import('./commands/pcap.js'),

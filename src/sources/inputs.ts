@@ -151,8 +151,9 @@ class GzipTrailer extends Transform {
 }
 
 async function* expandGzip(input: Input, limits: typeof LIMITS, depth: number): AsyncGenerator<Expanded> {
-  const inner = input.name.replace(/\.(gz|tgz)$/i, (m) => (m.toLowerCase() === '.tgz' ? '.tar' : ''));
-  const name = inner === input.name ? `${input.name}!` : inner;
+  // `x.json.gz` holds `x.json.gz!/x.json`; a tar inside lists its members as `x.tar.gz!/member`.
+  const base = basename(input.name.replace(/!\/.*$/, '')).replace(/\.(gz|tgz)$/i, (m) => (m.toLowerCase() === '.tgz' ? '.tar' : ''));
+  const name = `${input.name}!/${base}`;
   const notes: string[] = [];
   // Lenient decompression: a stream cut short still gives everything up to the cut (as gzip -dc
   // does), and the cut is reported instead of losing the whole member.
@@ -176,7 +177,7 @@ async function* expandGzip(input: Input, limits: typeof LIMITS, depth: number): 
     throw new Error(`${input.name}: not a readable gzip file (${e.message})`);
   });
   const member: Input = { name, head, open: openInner, notes };
-  if (archiveKind(head) === 'tar') yield* expandTar(member, openInner(), limits, depth + 1);
+  if (archiveKind(head) === 'tar') yield* expandTar({ ...member, name: input.name }, openInner(), limits, depth + 1);
   else yield* expandInput(member, limits, depth + 1);
 }
 
