@@ -5,6 +5,7 @@
 import type { Input, Reader } from './types.js';
 import { zeekTsvReader, zeekJsonReader } from './zeek/reader.js';
 import { pcapReader, pcapngReader } from './pcap/reader.js';
+import { suricataEveReader } from './suricata/reader.js';
 import { evtxJsonReader, nxlogJsonReader, winlogbeatJsonReader } from './windows-json.js';
 import { macosMetadataReader } from './macos-metadata.js';
 
@@ -12,7 +13,7 @@ export const READERS: Reader[] = [
   evtxJsonReader, nxlogJsonReader, winlogbeatJsonReader,
   macosMetadataReader,
   zeekTsvReader, zeekJsonReader,
-  pcapReader, pcapngReader,
+  pcapReader, pcapngReader, suricataEveReader,
 ];
 
 /** The reader most confident about the input, or undefined when none recognises it. */
