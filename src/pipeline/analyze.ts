@@ -44,6 +44,8 @@ export interface AnalyzeOptions {
   batchSize?: number;
   /** Also hand each event to this callback (tests, exporters). */
   onEvent?(e: Event, id: string): void;
+  /** Options for readers, handed to each as `ReadContext.options` (see src/sources/types.ts). */
+  readerOptions?: Record<string, unknown>;
 }
 
 export interface AnalyzeResult {
@@ -130,7 +132,7 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions): Promi
     const input = x.input;
     const started = Date.now();
     const summary: FileSummary = { name: input.name, format: 'unknown', size: input.size, events: 0, errors: 0, errorSamples: [], ms: 0 };
-    const chosen = chooseReader(input);
+    const chosen = chooseReader(input, opts.readerOptions);
     if (!chosen) {
       summary.errors = 1;
       summary.errorSamples.push(describeHead(input.head));
@@ -157,6 +159,7 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions): Promi
       fact(key: string, value: unknown) {
         (summary.facts ??= {})[key] = value;
       },
+      options: opts.readerOptions,
     });
     try {
       for await (const batch of chosen.reader.read(metered(input, opts.progress?.bytes), ctx)) {

@@ -38,6 +38,12 @@ export interface ReadContext {
   progress?(bytes: number): void;
   /** Free-form facts about the evidence (capture span, sandbox sample hash, ...), shown in the summary. */
   fact?(key: string, value: unknown): void;
+  /**
+   * Options the user gave for readers (`loupe analyze --field-map`, `--reader-option k=v`), by
+   * name: `fieldMap` (path of a field map file), `procmon.date`, ... Readers ignore what they do
+   * not know.
+   */
+  options?: Record<string, unknown>;
 }
 
 export interface Reader {
@@ -48,8 +54,10 @@ export interface Reader {
   /**
    * How sure the reader is that the input is its format, from 0 (not mine) to 1 (certain), looking
    * at `input.head`. The highest score wins; ties go to the earlier reader in the registry.
+   * `options` are the user's reader options (see ReadContext.options): a reader that applies only
+   * when asked (the generic JSON reader with `--field-map`) looks there.
    */
-  sniff(input: Input): number;
+  sniff(input: Input, options?: Record<string, unknown>): number;
   /** Streams the events, in batches to keep per-event overhead low. */
   read(input: Input, ctx: ReadContext): AsyncIterable<Event[]>;
 }

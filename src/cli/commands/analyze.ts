@@ -27,6 +27,8 @@ export function register(program: Command): void {
     .option('--whitelist <file>', 'whitelist file (repeatable)', collect)
     .option('--lang <code>', 'language of alert texts (en, fr, de, es, it, pt, ru, ca, sk, zh)', 'en')
     .option('--example', 'analyse the built-in example intrusion (generated on the spot)')
+    .option('--field-map <file>', 'read JSON with no reader of its own through this field map (YAML or JSON; see docs/sources.md)')
+    .option('--reader-option <key=value>', 'an option for readers, e.g. procmon.date=2024-05-01 (repeatable; see docs/sources.md)', collect)
     .option('--json', 'print the summary as JSON (for scripts)')
     .option('--no-progress', 'no progress bars')
     .action(async (paths: string[], o) => {
@@ -48,7 +50,13 @@ export function register(program: Command): void {
           whitelist: o.whitelist,
           lang: o.lang,
         });
-        const result = await analyzePaths(inputs, { store: caseStore, detectors, progress: terminalProgress(o.progress && !o.json) });
+        const readerOptions: Record<string, unknown> = {};
+        for (const kv of (o.readerOption as string[] | undefined) ?? []) {
+          const eq = kv.indexOf('=');
+          if (eq > 0) readerOptions[kv.slice(0, eq)] = kv.slice(eq + 1);
+        }
+        if (o.fieldMap) readerOptions.fieldMap = o.fieldMap;
+        const result = await analyzePaths(inputs, { store: caseStore, detectors, progress: terminalProgress(o.progress && !o.json), readerOptions });
         const data: SummaryData = { caseName: caseStore.name, db, result, counts: caseStore.counts(), alerts: caseStore.alerts(), notes };
         if (o.out) {
           writeReport(o.out, caseStore, data, { lang: o.lang });
