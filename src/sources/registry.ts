@@ -17,12 +17,12 @@ export const READERS: Reader[] = [
 ];
 
 /** The reader most confident about the input, or undefined when none recognises it. */
-export function chooseReader(input: Input): { reader: Reader; score: number } | undefined {
+export function chooseReader(input: Input, options?: Record<string, unknown>): { reader: Reader; score: number } | undefined {
   let best: { reader: Reader; score: number } | undefined;
   for (const reader of READERS) {
     let score = 0;
     try {
-      score = reader.sniff(input);
+      score = reader.sniff(input, options);
     } catch {
       score = 0;
     }
