@@ -46,6 +46,8 @@ export interface AnalyzeOptions {
   onEvent?(e: Event, id: string): void;
   /** Options for readers, handed to each as `ReadContext.options` (see src/sources/types.ts). */
   readerOptions?: Record<string, unknown>;
+  /** Wraps each store write, to commit other writes with it (see IngestOptions.commit). */
+  commit?(write: () => void): void;
 }
 
 export interface AnalyzeResult {
@@ -110,6 +112,7 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions): Promi
     detectors: opts.detectors,
     batchSize: opts.batchSize,
     onEvent: opts.onEvent,
+    commit: opts.commit,
     onDetectorError: (name, e, err) => current?.error({ record: e.origin.record, line: e.origin.line }, `detector ${name} failed: ${err.message}`),
   });
 

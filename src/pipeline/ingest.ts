@@ -23,6 +23,12 @@ export interface IngestOptions {
   onEvent?(e: Event, id: string): void;
   /** A detector threw on an event: the run goes on; the caller reports it. */
   onDetectorError?(detector: string, e: Event, err: Error): void;
+  /**
+   * Runs each store write: by default it is called as is. A caller with writes of its own that must
+   * commit together with the events (process-chain state, acknowledged ingest batches) wraps it in
+   * one transaction with them.
+   */
+  commit?(write: () => void): void;
 }
 
 export class Ingestor {
@@ -74,7 +80,10 @@ export class Ingestor {
   flush(): void {
     if (!this.pendingEvents.length && !this.pendingAlerts.length && this.graph.pending === 0) return;
     for (const a of this.pendingAlerts) linkAlert(this.graph, a);
-    this.store.write({ events: this.pendingEvents, alerts: this.pendingAlerts, ...this.graph.drain() });
+    const batch = { events: this.pendingEvents, alerts: this.pendingAlerts, ...this.graph.drain() };
+    const write = () => this.store.write(batch);
+    if (this.opts.commit) this.opts.commit(write);
+    else write();
     this.alerts += this.pendingAlerts.length;
     this.pendingEvents = [];
     this.pendingAlerts = [];
