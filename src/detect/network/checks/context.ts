@@ -85,6 +85,7 @@ export class CheckContext {
   readonly flags = new Map<string, Set<AlertKey>>();
   private ipsByName?: Map<string, string[]>;
   private readonly domainCache = new Map<string, DomainParts | null>();
+  private readonly icannCache = new Map<string, DomainParts | null>();
 
   constructor(
     readonly state: NetworkState,
@@ -144,13 +145,14 @@ export class CheckContext {
   }
 
   /** Registrable domain of a name (public suffix list, private suffixes included), cached; null for IPs and bare labels. */
-  domainOf(name: string): DomainParts | null {
-    let d = this.domainCache.get(name);
+  domainOf(name: string, icannOnly = false): DomainParts | null {
+    const cache = icannOnly ? this.icannCache : this.domainCache;
+    let d = cache.get(name);
     if (d !== undefined) return d;
-    const p = parseDomain(name, { allowPrivateDomains: true, extractHostname: false });
+    const p = parseDomain(name, { allowPrivateDomains: !icannOnly, extractHostname: false });
     // Unknown suffixes (`corp.local`, `wpad`) are internal names: no registrable domain.
     d = p.domain && p.domainWithoutSuffix && p.publicSuffix && !p.isIp && (p.isIcann || p.isPrivate) ? { domain: p.domain, label: p.domainWithoutSuffix, publicSuffix: p.publicSuffix } : null;
-    if (this.domainCache.size < 2_000_000) this.domainCache.set(name, d);
+    if (cache.size < 2_000_000) cache.set(name, d);
     return d;
   }
 
