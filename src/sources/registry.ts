@@ -8,12 +8,14 @@ import { pcapReader, pcapngReader } from './pcap/reader.js';
 import { suricataEveReader } from './suricata/reader.js';
 import { evtxJsonReader, nxlogJsonReader, winlogbeatJsonReader } from './windows-json.js';
 import { macosMetadataReader } from './macos-metadata.js';
+import { virusTotalReader } from './sandbox/virustotal.js';
 
 export const READERS: Reader[] = [
   evtxJsonReader, nxlogJsonReader, winlogbeatJsonReader,
   macosMetadataReader,
   zeekTsvReader, zeekJsonReader,
   pcapReader, pcapngReader, suricataEveReader,
+  virusTotalReader,
 ];
 
 /** The reader most confident about the input, or undefined when none recognises it. */
