@@ -78,7 +78,7 @@ export class CaptureAnalyzer {
       else this.nonIp++;
       return;
     }
-    this.ip(p.ts, p.data, l3, { vlan: l3.vlan, innerVlan: l3.innerVlan, l2src: l3.l2src, l2dst: l3.l2dst }, 0);
+    this.ip(p.ts, p.data, l3, { vlan: l3.vlan, innerVlan: l3.innerVlan, frame: l3.frame, l2off: l3.l2off }, 0);
   }
 
   private ip(ts: number, b: Buffer, l3: L3, meta: PacketMeta, depth: number): void {

@@ -86,7 +86,17 @@ class Window {
   }
 }
 
+/** Packets one by one (convenient; `readCaptureBatches` is the fast path). */
 export async function* readCapture(stream: Readable, errors: CaptureErrors): AsyncGenerator<Packet> {
+  for await (const batch of readCaptureBatches(stream, errors)) yield* batch;
+}
+
+/**
+ * Packets in batches: every record already buffered is parsed synchronously, so the per-packet
+ * cost of an async step is paid once per chunk instead. Packet data stays valid after the batch
+ * (buffers are never reused).
+ */
+export async function* readCaptureBatches(stream: Readable, errors: CaptureErrors): AsyncGenerator<Packet[]> {
   const w = new Window(stream);
   if (!(await w.need(4))) {
     errors.error(0, 'file shorter than a capture header');
@@ -98,7 +108,8 @@ export async function* readCapture(stream: Readable, errors: CaptureErrors): Asy
   else errors.error(0, 'not a pcap or pcapng file');
 }
 
-async function* readPcap(w: Window, errors: CaptureErrors): AsyncGenerator<Packet> {
+async function* readPcap(w: Window, errors: CaptureErrors): AsyncGenerator<Packet[]> {
+  let batch: Packet[] = [];
   if (!(await w.need(24))) {
     errors.error(0, 'pcap global header truncated (needs 24 bytes)');
     return;
@@ -114,6 +125,10 @@ async function* readPcap(w: Window, errors: CaptureErrors): AsyncGenerator<Packe
   w.pos += 24;
   let lastTs = 0;
   for (;;) {
+    if (w.avail() < 16 && batch.length > 0) {
+      yield batch;
+      batch = [];
+    }
     if (!(await w.need(16))) {
       if (w.avail() > 0) errors.error(w.offset, `record header truncated (${w.avail()} of 16 bytes)`);
       return;
@@ -125,10 +140,18 @@ async function* readPcap(w: Window, errors: CaptureErrors): AsyncGenerator<Packe
     const incl = u32(b, p + 8);
     const orig = u32(b, p + 12);
     if (incl > limit || frac >= div) {
+      if (batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
       errors.error(w.offset, incl > limit ? `record length ${incl} beyond snaplen ${limit}` : `record time fraction ${frac} out of range`);
       // Resynchronise: look for the next header whose fields are plausible.
       if (!(await resyncPcap(w, u32, limit, div, lastTs))) return;
       continue;
+    }
+    if (w.avail() < 16 + incl && batch.length > 0) {
+      yield batch;
+      batch = [];
     }
     if (!(await w.need(16 + incl))) {
       errors.error(w.offset, `record truncated (${w.avail() - 16} of ${incl} bytes)`);
@@ -138,7 +161,7 @@ async function* readPcap(w: Window, errors: CaptureErrors): AsyncGenerator<Packe
     const data = w.buf.subarray(w.pos + 16, w.pos + 16 + incl);
     w.pos += 16 + incl;
     lastTs = sec;
-    yield { ts: sec + frac / div, linktype, data, origlen: Math.max(orig, incl), offset, iface: 0 };
+    batch.push({ ts: sec + frac / div, linktype, data, origlen: Math.max(orig, incl), offset, iface: 0 });
   }
 }
 
@@ -169,10 +192,15 @@ interface Iface {
   offsetSec: number;
 }
 
-async function* readPcapng(w: Window, errors: CaptureErrors): AsyncGenerator<Packet> {
+async function* readPcapng(w: Window, errors: CaptureErrors): AsyncGenerator<Packet[]> {
+  let batch: Packet[] = [];
   let le = true;
   let ifaces: Iface[] = [];
   for (;;) {
+    if (w.avail() < 12 && batch.length > 0) {
+      yield batch;
+      batch = [];
+    }
     if (!(await w.need(12))) {
       if (w.avail() > 0) errors.error(w.offset, `block header truncated (${w.avail()} bytes left)`);
       return;
@@ -186,6 +214,10 @@ async function* readPcapng(w: Window, errors: CaptureErrors): AsyncGenerator<Pac
       if (bom === 0x1a2b3c4d) le = false;
       else if (bom === 0x4d3c2b1a) le = true;
       else {
+        if (batch.length > 0) {
+          yield batch;
+          batch = [];
+        }
         errors.error(w.offset, 'section header with a bad byte-order magic');
         if (!(await resyncPcapng(w, le))) return;
         continue;
@@ -197,9 +229,17 @@ async function* readPcapng(w: Window, errors: CaptureErrors): AsyncGenerator<Pac
     const type = u32(p);
     const len = u32(p + 4);
     if (len < 12 || len % 4 !== 0 || len > MAX_RECORD + 64) {
+      if (batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
       errors.error(w.offset, `block length ${len} is invalid`);
       if (!(await resyncPcapng(w, le))) return;
       continue;
+    }
+    if (w.avail() < len && batch.length > 0) {
+      yield batch;
+      batch = [];
     }
     if (!(await w.need(len))) {
       errors.error(w.offset, `block truncated (${w.avail()} of ${len} bytes)`);
@@ -209,6 +249,10 @@ async function* readPcapng(w: Window, errors: CaptureErrors): AsyncGenerator<Pac
     p = w.pos;
     const offset = w.offset;
     if (u32(p + len - 4) !== len) {
+      if (batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
       errors.error(offset, `block trailing length ${u32(p + len - 4)} differs from ${len}`);
       if (!(await resyncPcapng(w, le))) return;
       continue;
@@ -267,7 +311,7 @@ async function* readPcapng(w: Window, errors: CaptureErrors): AsyncGenerator<Pac
         }
         const raw = hi * 4294967296 + lo;
         const ts = Math.floor(raw / iface.units) + (raw % iface.units) / iface.units + iface.offsetSec;
-        yield { ts, linktype: iface.linktype, data: b.subarray(p + 28, p + 28 + cap), origlen: Math.max(orig, cap), offset, iface: id };
+        batch.push({ ts, linktype: iface.linktype, data: b.subarray(p + 28, p + 28 + cap), origlen: Math.max(orig, cap), offset, iface: id });
         break;
       }
       case 0x00000003: {
@@ -279,7 +323,7 @@ async function* readPcapng(w: Window, errors: CaptureErrors): AsyncGenerator<Pac
         }
         const orig = u32(p + 8);
         const cap = Math.min(orig, len - 16);
-        yield { ts: 0, linktype: iface.linktype, data: b.subarray(p + 12, p + 12 + cap), origlen: orig, offset, iface: 0 };
+        batch.push({ ts: 0, linktype: iface.linktype, data: b.subarray(p + 12, p + 12 + cap), origlen: orig, offset, iface: 0 });
         break;
       }
       default:

@@ -10,6 +10,7 @@ import { DgramState, TcpState, tcpConnState, udpConnState } from './conn-state.j
 import type { IpPacket } from './ip.js';
 import { transportChecksumOk } from './ip.js';
 import { TcpReassembler } from './reassembly.js';
+import { mac } from './link.js';
 
 export const TIMEOUTS = {
   tcpInactivity: 300,
@@ -42,6 +43,9 @@ export interface PacketMeta {
   innerVlan?: number;
   l2src?: string;
   l2dst?: string;
+  /** The frame and the offset of its Ethernet header: MAC text is made only for new connections. */
+  frame?: Buffer;
+  l2off?: number;
   tunnelParents?: string[];
 }
 
@@ -480,7 +484,12 @@ export class FlowTable {
     } else if (ip.proto === 17) {
       flip = isLikelyServerPort(17, t.srcPort) && !isLikelyServerPort(17, t.dstPort);
     }
-    const conn = new Conn(this.uids.next('C'), key, ip.proto, ip.src, t.srcPort, ip.dst, t.dstPort, ts, { ...meta });
+    const m: PacketMeta = { vlan: meta.vlan, innerVlan: meta.innerVlan, tunnelParents: meta.tunnelParents };
+    if (meta.frame && meta.l2off !== undefined) {
+      m.l2dst = mac(meta.frame, meta.l2off);
+      m.l2src = mac(meta.frame, meta.l2off + 6);
+    }
+    const conn = new Conn(this.uids.next('C'), key, ip.proto, ip.src, t.srcPort, ip.dst, t.dstPort, ts, m);
     if (flip) {
       conn.flipRoles();
       // Meta (MACs) follow the roles.

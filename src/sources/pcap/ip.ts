@@ -15,9 +15,10 @@ export interface IpPacket {
   l4: Buffer;
   /** Transport length the IP header announces (may exceed l4.length for truncated captures). */
   l4Len: number;
-  /** Raw source/destination address bytes, for checksums. */
-  srcRaw: Buffer;
-  dstRaw: Buffer;
+  /** The buffer holding the header, and where the source and destination addresses are (for checksums). */
+  raw: Buffer;
+  srcOff: number;
+  dstOff: number;
 }
 
 export type IpResult = { ok: true; pkt: IpPacket } | { ok: false; reason?: string; fragment?: true };
@@ -163,7 +164,7 @@ export function decodeIp(b: Buffer, o: number, ts: number, frags: Reassembler): 
       l4Len = whole.length;
       total = ihl + whole.length;
     }
-    return { ok: true, pkt: { version: 4, src, dst, proto, ipLen: zeroLen ? 0 : total, l4, l4Len, srcRaw: b.subarray(o + 12, o + 16), dstRaw: b.subarray(o + 16, o + 20) } };
+    return { ok: true, pkt: { version: 4, src, dst, proto, ipLen: zeroLen ? 0 : total, l4, l4Len, raw: b, srcOff: o + 12, dstOff: o + 16 } };
   }
   if (ver === 6) {
     if (avail < 40) return { ok: false, reason: `IPv6 header truncated (${avail} bytes)` };
@@ -216,7 +217,7 @@ export function decodeIp(b: Buffer, o: number, ts: number, frags: Reassembler): 
       l4Len = whole.length;
       ipLen = p - o - 8 + whole.length;
     }
-    return { ok: true, pkt: { version: 6, src, dst, proto: next, ipLen, l4, l4Len, srcRaw: b.subarray(o + 8, o + 24), dstRaw: b.subarray(o + 24, o + 40) } };
+    return { ok: true, pkt: { version: 6, src, dst, proto: next, ipLen, l4, l4Len, raw: b, srcOff: o + 8, dstOff: o + 24 } };
   }
   return { ok: false, reason: `IP version ${ver}` };
 }
@@ -230,8 +231,9 @@ export function transportChecksumOk(pkt: IpPacket): boolean {
     for (let i = 0; i < n; i += 2) sum += (buf[i]! << 8) | buf[i + 1]!;
     if (buf.length & 1) sum += buf[buf.length - 1]! << 8;
   };
-  add16(pkt.srcRaw);
-  add16(pkt.dstRaw);
+  const alen = pkt.version === 4 ? 4 : 16;
+  add16(pkt.raw.subarray(pkt.srcOff, pkt.srcOff + alen));
+  add16(pkt.raw.subarray(pkt.dstOff, pkt.dstOff + alen));
   sum += pkt.proto;
   sum += pkt.l4Len;
   add16(pkt.l4.subarray(0, pkt.l4Len));

@@ -14,6 +14,9 @@ export interface L3 {
   innerVlan?: number;
   l2src?: string;
   l2dst?: string;
+  /** Offset of the outermost Ethernet header in `frame`, for the MAC addresses. */
+  l2off?: number;
+  frame?: Buffer;
   /** Why the frame was not followed to IP, for frames that should have been. */
   problem?: string;
 }
@@ -39,9 +42,10 @@ export const LINKTYPE = {
 
 const NONE: L3 = { version: 0, offset: 0 };
 
-function mac(b: Buffer, o: number): string {
-  const h = (i: number) => (b[o + i]! < 16 ? '0' : '') + b[o + i]!.toString(16);
-  return `${h(0)}:${h(1)}:${h(2)}:${h(3)}:${h(4)}:${h(5)}`;
+const HEX2: string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
+
+export function mac(b: Buffer, o: number): string {
+  return `${HEX2[b[o]!]}:${HEX2[b[o + 1]!]}:${HEX2[b[o + 2]!]}:${HEX2[b[o + 3]!]}:${HEX2[b[o + 4]!]}:${HEX2[b[o + 5]!]}`;
 }
 
 function byVersion(b: Buffer, o: number, out: L3): L3 {
@@ -114,9 +118,10 @@ export function fromPppProtocol(b: Buffer, proto: number, o: number, out: L3): L
 
 export function ethernet(b: Buffer, o: number, out: L3, depth = 0): L3 {
   if (o + 14 > b.length) return { ...out, version: 0, problem: 'Ethernet header truncated' };
-  if (out.l2dst === undefined) {
-    out.l2dst = mac(b, o);
-    out.l2src = mac(b, o + 6);
+  // MAC addresses are turned into text only when a connection is created (see l2Text).
+  if (out.l2off === undefined) {
+    out.l2off = o;
+    out.frame = b;
   }
   const type = b.readUInt16BE(o + 12);
   if (type >= 0x0600) return fromEthertype(b, type, o + 14, out, depth);

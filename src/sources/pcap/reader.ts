@@ -10,18 +10,20 @@ import { zeekRowToEvent } from '../../normalize/zeek.js';
 import type { NetworkRecord } from '../../normalize/zeek-rows.js';
 import type { Input, ReadContext, Reader } from '../types.js';
 import { CaptureAnalyzer, type AnalyzerOptions } from './analyze.js';
-import { captureFormat, readCapture } from './capture.js';
+import { captureFormat, readCaptureBatches } from './capture.js';
 
 /** Streams the records of a capture (for `loupe pcap --zeek` and the tests). */
 export async function* captureRecords(stream: Readable, ctx: Pick<ReadContext, 'error' | 'fact' | 'progress'>, opts: Omit<AnalyzerOptions, 'onError'> = {}): AsyncGenerator<NetworkRecord[]> {
   const a = new CaptureAnalyzer({ ...opts, onError: (offset, reason) => ctx.error({ offset }, reason) });
   let n = 0;
-  for await (const p of readCapture(stream, { error: (offset, reason) => ctx.error({ offset }, reason) })) {
-    a.packet(p);
-    if (++n % 4096 === 0) {
+  for await (const batch of readCaptureBatches(stream, { error: (offset, reason) => ctx.error({ offset }, reason) })) {
+    for (const p of batch) a.packet(p);
+    n += batch.length;
+    if (n >= 4096) {
+      n = 0;
       const recs = a.take();
       if (recs.length > 0) yield recs;
-      ctx.progress?.(p.offset);
+      ctx.progress?.(batch[batch.length - 1]!.offset);
     }
   }
   const rest = a.finish();

@@ -251,13 +251,23 @@ export class TlsAnalyzer implements App {
     this.row = { ts, uid: conn.uid, 'id.orig_h': conn.origH, 'id.orig_p': conn.origP, 'id.resp_h': conn.respH, 'id.resp_p': conn.respP };
   }
 
+  /** Bytes of the current non-handshake record still to pass over, per direction (never buffered). */
+  private skip: [number, number] = [0, 0];
+  private skipType: [number, number] = [0, 0];
+
   data(isOrig: boolean, input: Buffer, ts: number): void {
     const i = isOrig ? 0 : 1;
     if (this.lost[i]) return;
+    if (this.skip[i] > 0) {
+      const n = Math.min(this.skip[i], input.length);
+      this.skip[i] -= n;
+      input = input.subarray(n);
+      if (input.length === 0) return;
+    }
     let b = this.buf[i].length > 0 ? Buffer.concat([this.buf[i], input]) : input;
     while (b.length >= 5) {
       const type = b[0]!;
-      if (type < 20 || type > 24 || b[1] !== 0x03 && !(b[1] === 0x02 || b[1] === 0x00)) {
+      if (type < 20 || type > 24 || (b[1] !== 0x03 && !(b[1] === 0x02 || b[1] === 0x00))) {
         if ((b[0]! & 0x80) && !this.client && isOrig) {
           this.sslv2Hello(b);
         } else this.onError(`TLS record type ${type} / version ${b[1]}.${b[2]} not understood`);
@@ -271,11 +281,21 @@ export class TlsAnalyzer implements App {
         this.lost[i] = true;
         return;
       }
-      if (b.length < 5 + len) break;
+      if (b.length < 5 + len) {
+        if (type === 23 || type === 20 || (type === 22 && this.encrypted[i])) {
+          // Application data (and encrypted handshakes) need only their header: pass over the body.
+          this.record(isOrig, type, b.subarray(5, 5), ts);
+          this.skip[i] = 5 + len - b.length;
+          b = b.subarray(b.length);
+        }
+        break;
+      }
       this.record(isOrig, type, b.subarray(5, 5 + len), ts);
       b = b.subarray(5 + len);
     }
     this.buf[i] = b.length > 0 ? Buffer.from(b) : Buffer.alloc(0);
+    // Once both sides are encrypted and the outcome is known, nothing more can be learnt.
+    if (this.row.established && this.encrypted[0] && this.encrypted[1]) this.lost = [true, true];
   }
 
   private sslv2Hello(b: Buffer): void {
@@ -297,6 +317,7 @@ export class TlsAnalyzer implements App {
       this.checkEstablished();
       return;
     }
+    void this.skipType;
     if (type === 21) {
       if (!this.encrypted[i] && body.length >= 2) this.row.last_alert = ALERTS[body[1]!] ?? `unknown-${body[1]}`;
       return;
