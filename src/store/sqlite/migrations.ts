@@ -108,6 +108,107 @@ export const MIGRATIONS: Migration[] = [
       END;
     `,
   },
+  {
+    name: 'process chains, threats and their hits, analyst states, agent tokens, ingest ledger, live hosts',
+    sql: `
+      -- Open chains' state, so that a restarted server resumes them (closed chains are removed).
+      CREATE TABLE chain_processes (
+        case_id INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        chain_id TEXT,
+        body TEXT NOT NULL,
+        PRIMARY KEY (case_id, key)
+      ) WITHOUT ROWID;
+      CREATE TABLE chains (
+        case_id INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        host TEXT NOT NULL,
+        open INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        threat_id TEXT,
+        body TEXT NOT NULL,
+        PRIMARY KEY (case_id, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE chain_clocks (
+        case_id INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        clock INTEGER NOT NULL,
+        PRIMARY KEY (case_id, host)
+      ) WITHOUT ROWID;
+      -- Every detector hit on a chain's processes.
+      CREATE TABLE chain_hits (
+        pk INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL,
+        chain_id TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        process_key TEXT NOT NULL,
+        alert_id TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX chain_hits_alert ON chain_hits(case_id, alert_id, process_key);
+      CREATE INDEX chain_hits_chain ON chain_hits(case_id, chain_id, ts);
+      CREATE TABLE threats (
+        case_id INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        chain_id TEXT NOT NULL,
+        host TEXT NOT NULL,
+        score REAL NOT NULL,
+        level TEXT NOT NULL,
+        open INTEGER NOT NULL,
+        first_seen INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        merged_into TEXT,
+        state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'handled', 'ignored')),
+        state_by TEXT,
+        state_at INTEGER,
+        state_note TEXT,
+        body TEXT NOT NULL,
+        PRIMARY KEY (case_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX threats_seen ON threats(case_id, last_seen);
+      CREATE INDEX threats_chain ON threats(case_id, chain_id);
+      CREATE TABLE threat_states (
+        pk INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL,
+        threat_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        by TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        note TEXT
+      );
+      CREATE INDEX threat_states_threat ON threat_states(case_id, threat_id, at);
+      -- Tokens are stored as their SHA-256 only.
+      CREATE TABLE agents (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('agent', 'analyst')),
+        token_sha256 TEXT NOT NULL UNIQUE,
+        created INTEGER NOT NULL,
+        revoked INTEGER
+      );
+      -- Batches acknowledged to agents, by the agent's idempotency key: a retried batch is
+      -- answered from here instead of being stored twice.
+      CREATE TABLE ingest_batches (
+        case_id INTEGER NOT NULL,
+        agent_id INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        accepted INTEGER NOT NULL,
+        rejected INTEGER NOT NULL,
+        first_seq INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (case_id, agent_id, key)
+      ) WITHOUT ROWID;
+      CREATE TABLE live_hosts (
+        case_id INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        first_seen INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        agent TEXT,
+        PRIMARY KEY (case_id, host)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database, migrations: Migration[] = MIGRATIONS): void {
