@@ -12,6 +12,7 @@ import { HttpAnalyzer, looksLikeHttpReply, looksLikeHttpRequest } from './http.j
 import { Reassembler, decodeIp, type IpPacket } from './ip.js';
 import { decodeLink, ethernet, fromEthertype, fromPppProtocol, type L3 } from './link.js';
 import { TlsAnalyzer, looksLikeTls } from './tls.js';
+import { QuicAnalyzer, looksLikeQuicInitial } from './quic.js';
 
 export interface AnalyzerOptions extends FlowOptions {
   /** Report damaged packets and protocol violations here (offset of the packet in the file). */
@@ -244,7 +245,7 @@ export class CaptureAnalyzer {
       if (conn.respP === 123 || conn.origP === 123) return new ServiceSniffer(conn, 'ntp', (b) => b.length >= 48 && ((b[0]! >> 3) & 7) >= 1 && ((b[0]! >> 3) & 7) <= 4);
       if ((conn.respP === 67 || conn.respP === 68) && (conn.origP === 67 || conn.origP === 68)) return new ServiceSniffer(conn, 'dhcp', (b) => b.length >= 240 && b.readUInt32BE(236) === 0x63825363);
       if (conn.respP === 88 || conn.origP === 88) return new ServiceSniffer(conn, 'krb', (b) => b.length > 4 && [0x6a, 0x6b, 0x6c, 0x6d, 0x7e].includes(b[0]!));
-      return undefined;
+      return new UdpDispatcher(conn, this, onError);
     }
     if (conn.ipProto !== 6) return undefined;
     return new TcpDispatcher(conn, this, onError);
@@ -271,6 +272,27 @@ export class CaptureAnalyzer {
 
   get portsForHttp(): Set<number> {
     return HTTP_PORTS;
+  }
+}
+
+/** UDP on other ports: QUIC when the first datagram is a QUIC Initial. */
+class UdpDispatcher implements App {
+  private app?: App;
+  private decided = false;
+  constructor(private readonly conn: Conn, private readonly a: CaptureAnalyzer, private readonly onError: (r: string) => void) {}
+  data(isOrig: boolean, buf: Buffer, ts: number): void {
+    if (!this.decided) {
+      this.decided = true;
+      if (looksLikeQuicInitial(buf)) {
+        const tls = this.a.makeTls(this.conn, this.onError, ts);
+        tls.quic = true;
+        this.app = new QuicAnalyzer(this.conn, tls, this.onError);
+      }
+    }
+    this.app?.data(isOrig, buf, ts);
+  }
+  done(ts: number): void {
+    this.app?.done(ts);
   }
 }
 

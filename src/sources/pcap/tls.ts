@@ -239,6 +239,8 @@ export class TlsAnalyzer implements App {
   private certNames: string[] = [];
   private written = false;
   private startTs: number;
+  /** Set when the handshake travels in QUIC (JA4 starts with `q`). */
+  quic = false;
 
   constructor(
     private readonly conn: Conn,
@@ -328,6 +330,13 @@ export class TlsAnalyzer implements App {
       return;
     }
     if (type !== 22 || this.encrypted[i]) return;
+    this.handshakeBytes(isOrig, body, ts);
+  }
+
+  /** Handshake-layer bytes (from TLS records, or from QUIC CRYPTO frames). */
+  handshakeBytes(isOrig: boolean, body: Buffer, ts: number): void {
+    const i = isOrig ? 0 : 1;
+    if (this.lost[i] && !this.quic) return;
     let hs = this.hs[i].length > 0 ? Buffer.concat([this.hs[i], body]) : body;
     while (hs.length >= 4) {
       const mt = hs[0]!;
@@ -365,7 +374,7 @@ export class TlsAnalyzer implements App {
         this.row.ts = ts;
         if (h.sni !== undefined) this.row.server_name = h.sni;
         this.row.ja3 = ja3(h);
-        this.row.ja4 = ja4(h, false);
+        this.row.ja4 = ja4(h, this.quic);
         if (this.row.version === undefined) this.row.version = tlsVersionName(h.version);
         break;
       }
