@@ -14,6 +14,7 @@ const COMMANDS: Array<() => Promise<{ register: Register }>> = [
   () => import('./commands/rules.js'),
   () => import('./commands/attack.js'),
   () => import('./commands/pcap.js'),
+  () => import('./commands/iocs.js'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

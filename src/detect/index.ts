@@ -28,6 +28,7 @@ type Family = (opts: DetectorOptions) => Promise<DetectorSet>;
 /** One entry per detector family, in the order they see each event. */
 const FAMILIES: Family[] = [
   (o) => import('./sigma/family.js').then((m) => m.sigmaFamily(o)),
+  (o) => import('./network/family.js').then((m) => m.networkFamily(o)),
 ];
 
 export async function buildDetectors(opts: DetectorOptions): Promise<DetectorSet> {

@@ -119,6 +119,19 @@ export async function loadIndicators(opts: LoadOptions = {}): Promise<LoadedIndi
     report.messages.push(`${removals[list].size} deletion(s) from feeds applied to the ${list === 'ioc' ? 'IOC list' : 'whitelist'}: ${before - lists[list].length} indicator(s) removed.`);
   }
 
+  // One indicator per (type, value): the defaults, the store and a file often repeat each other.
+  for (const list of ['ioc', 'whitelist'] as const) {
+    const seen = new Set<string>();
+    const before = lists[list].length;
+    lists[list] = lists[list].filter((i) => {
+      const k = `${i.type}\u0000${i.value}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    const dups = before - lists[list].length;
+    if (dups > 0) report.messages.push(`${dups} ${list === 'ioc' ? 'indicator(s)' : 'whitelist entries'} given by more than one source counted once.`);
+  }
   const iocs = IocIndex.from(lists.ioc);
   const whitelist = Whitelist.from(lists.whitelist);
   report.iocCount = iocs.size;

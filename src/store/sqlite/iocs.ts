@@ -4,6 +4,8 @@
  * `exists()` query and one commit per IOC). Values only ever travel as bound parameters.
  * The table is created here for now; the store's versioned migrations will take it over.
  */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import type { IocFilter, IocRepository, StoredIndicator } from '../../detect/ioc/repository.js';
@@ -136,6 +138,7 @@ export class SqliteIocRepository implements IocRepository {
 
 /** Opens (or creates) a database file for IOCs alone; the CLI uses this until the store's own opener exists. */
 export function openIocRepository(path: string): { repository: SqliteIocRepository; close(): void } {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   return { repository: new SqliteIocRepository(db), close: () => db.close() };

@@ -4,6 +4,7 @@
  * (`ip4addr`, `ip6addr`, `unknown`) map to ours; each entry is validated on its own.
  */
 import { Collector, type ImportOptions } from './collector.js';
+import { detectType, validateIndicator } from '../validate.js';
 import type { ImportResult } from '../types.js';
 
 export function looksLikeTinyCheck(doc: unknown): boolean {
@@ -39,7 +40,12 @@ export function importTinyCheck(doc: unknown, options: ImportOptions & { name?: 
   if (Array.isArray(del)) {
     del.forEach((e, i) => {
       const v = typeof e === 'object' && e !== null ? (e as Record<string, unknown>)[valueKey] ?? (e as Record<string, unknown>).value : e;
-      if (typeof v === 'string' && v.trim()) c.removals.push(v.trim().toLowerCase());
+      if (typeof v === 'string' && v.trim()) {
+        // Deleted in the form it is stored in (canonical address, network-address CIDR).
+        const t = detectType(v);
+        const canon = t !== undefined ? validateIndicator(t, v) : undefined;
+        c.removals.push(canon?.ok ? canon.value : v.trim().toLowerCase());
+      }
       else c.error({ entry: i + 1, path: `to_delete[${i}]` }, 'deletion without a value', e);
     });
   }
