@@ -110,10 +110,13 @@ async function buildBig(files: string[], mb: number, out: string): Promise<void>
   let chunkLen = 0;
   while (written < limit) {
     for (const list of packets) {
-      const t0 = list[0]!.ts;
-      let last = 0;
+      // Gaps between packets are kept but clamped to [0, 60] s, so time only moves forward.
+      let prev = list[0]!.ts;
+      let ts = base;
+      let last = base;
       for (const p of list) {
-        const ts = base + Math.max(0, p.ts - t0);
+        ts += Math.min(60, Math.max(0, p.ts - prev));
+        prev = p.ts;
         last = Math.max(last, ts);
         const h = Buffer.alloc(16);
         const sec = Math.floor(ts);
