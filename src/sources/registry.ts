@@ -9,6 +9,7 @@ import { suricataEveReader } from './suricata/reader.js';
 import { evtxJsonReader, nxlogJsonReader, winlogbeatJsonReader } from './windows-json.js';
 import { macosMetadataReader } from './macos-metadata.js';
 import { virusTotalReader } from './sandbox/virustotal.js';
+import { procmonCsvReader } from './procmon-csv.js';
 
 export const READERS: Reader[] = [
   evtxJsonReader, nxlogJsonReader, winlogbeatJsonReader,
@@ -16,6 +17,7 @@ export const READERS: Reader[] = [
   zeekTsvReader, zeekJsonReader,
   pcapReader, pcapngReader, suricataEveReader,
   virusTotalReader,
+  procmonCsvReader,
 ];
 
 /** The reader most confident about the input, or undefined when none recognises it. */
