@@ -13,6 +13,7 @@ import { Reassembler, decodeIp, type IpPacket } from './ip.js';
 import { decodeLink, ethernet, fromEthertype, fromPppProtocol, type L3 } from './link.js';
 import { TlsAnalyzer, looksLikeTls } from './tls.js';
 import { QuicAnalyzer, looksLikeQuicInitial } from './quic.js';
+import { FtpAnalyzer, FtpDataAnalyzer } from './ftp.js';
 
 export interface AnalyzerOptions extends FlowOptions {
   /** Report damaged packets and protocol violations here (offset of the packet in the file). */
@@ -33,6 +34,8 @@ export class CaptureAnalyzer {
   private offset = 0;
   private reported = new Map<string, number>();
   private tunnelUids = new Map<string, string>();
+  /** Data connections announced by FTP control connections: responder `host/port` → when. */
+  private expected = new Map<string, number>();
   packets = 0;
   bytes = 0;
   nonIp = 0;
@@ -248,7 +251,21 @@ export class CaptureAnalyzer {
       return new UdpDispatcher(conn, this, onError);
     }
     if (conn.ipProto !== 6) return undefined;
+    const key = `${conn.respH}/${conn.respP}`;
+    const exp = this.expected.get(key);
+    if (exp !== undefined) {
+      this.expected.delete(key);
+      conn.services.add('ftp-data');
+      return new FtpDataAnalyzer(conn, () => this.flows.newUid('F'), (row: FilesRow) => this.out.push({ log: 'files', row }));
+    }
+    if (conn.respP === 21 || conn.respP === 2811) return new FtpAnalyzer(conn, this);
     return new TcpDispatcher(conn, this, onError);
+  }
+
+  /** An FTP control connection announced a data connection to `host:port`. */
+  expect(host: string, port: number, ts: number): void {
+    if (this.expected.size > 10000) this.expected.clear();
+    this.expected.set(`${host}/${port}`, ts);
   }
 
   /** Builders for the dispatcher. */

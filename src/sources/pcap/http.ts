@@ -272,7 +272,7 @@ export class HttpAnalyzer implements App {
         depth: ++this.depth,
         ts,
         method: m[1]!,
-        uri: m[2]!.slice(0, MAX_FIELD),
+        uri: unescapeUri(m[2]!.slice(0, MAX_FIELD)),
         reqBodyLen: 0,
         respBodyLen: 0,
         origFiles: [],
@@ -527,6 +527,12 @@ export class HttpAnalyzer implements App {
     }
     this.queue = [];
   }
+}
+
+/** Zeek logs the URI with %XX escapes decoded (bytes kept as they are; invalid escapes stay). */
+export function unescapeUri(u: string): string {
+  if (u.indexOf('%') < 0) return u;
+  return u.replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
 function contentDispositionName(v: string | undefined): string | undefined {
