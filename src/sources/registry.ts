@@ -10,6 +10,7 @@ import { evtxJsonReader, nxlogJsonReader, winlogbeatJsonReader } from './windows
 import { macosMetadataReader } from './macos-metadata.js';
 import { virusTotalReader } from './sandbox/virustotal.js';
 import { procmonCsvReader } from './procmon-csv.js';
+import { windowsXmlReader } from './windows-xml.js';
 
 export const READERS: Reader[] = [
   evtxJsonReader, nxlogJsonReader, winlogbeatJsonReader,
@@ -18,6 +19,7 @@ export const READERS: Reader[] = [
   pcapReader, pcapngReader, suricataEveReader,
   virusTotalReader,
   procmonCsvReader,
+  windowsXmlReader,
 ];
 
 /** The reader most confident about the input, or undefined when none recognises it. */
