@@ -1,7 +1,12 @@
 /**
- * Events in, entities and relations out. The builder keeps only what changed since the last
- * `drain()` (plus the pid tables), so memory stays flat however long the input; the store merges
- * each drained window into what it already holds.
+ * Events in, entities and relations out.
+ *
+ * Edges and their occurrences are handed over at every `drain()`. Nodes stay in memory across
+ * drains, merging everything said about them (first and last seen, properties), and are handed
+ * over at a final drain or when more than `MAX_NODES` are held: a node seen in every window is
+ * then written once, not once per window. Memory is bounded by the number of distinct entities
+ * (capped), not by the length of the input; the store merges each drained batch into what it
+ * already holds.
  */
 import type { Event, ProcessFields, UserFields } from '../normalize/event.js';
 import { splitPath } from '../normalize/values.js';
@@ -26,6 +31,7 @@ export interface GraphDelta {
 }
 
 const MAX_LABEL = 512;
+const MAX_NODES = 100_000;
 const MAX_TEXT = 2048;
 
 function clip(s: string, n: number): string {
@@ -44,11 +50,12 @@ export class GraphBuilder {
   /** Nodes found to be another node's second sighting (see ProcessTable.started), folded in at drain. */
   private renames = new Map<string, string>();
 
-  /** Everything added since the last drain. */
-  drain(): GraphDelta {
+  /** The edges and occurrences added since the last drain; the nodes too when `nodes` is set or too many are held. */
+  drain(opts: { nodes?: boolean } = {}): GraphDelta {
     if (this.renames.size) this.foldRenames();
-    const out = { nodes: [...this.nodes.values()], edges: [...this.edges.values()], occurrences: this.occurrences };
-    this.nodes = new Map();
+    const withNodes = opts.nodes || this.nodes.size > MAX_NODES;
+    const out = { nodes: withNodes ? [...this.nodes.values()] : [], edges: [...this.edges.values()], occurrences: this.occurrences };
+    if (withNodes) this.nodes = new Map();
     this.edges = new Map();
     this.occurrences = [];
     return out;
@@ -94,8 +101,14 @@ export class GraphBuilder {
     this.renames = new Map();
   }
 
+  /** Occurrences waiting for the next drain. */
   get pending(): number {
-    return this.occurrences.length + this.nodes.size;
+    return this.occurrences.length;
+  }
+
+  /** Nodes held in memory (written at the final drain). */
+  get heldNodes(): number {
+    return this.nodes.size;
   }
 
   // ------------------------------------------------------------------------------------------

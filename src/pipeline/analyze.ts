@@ -175,6 +175,7 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions): Promi
       ctx.error({}, `reading stopped: ${(err as Error).message}`);
     }
     for (const note of input.notes ?? []) ctx.error({}, note);
+    // Nodes are written with the last file's batch (see GraphBuilder); the rest now.
     ingest.flush();
     summary.ms = Date.now() - started;
     finishFile(summary, evidenceId);

@@ -76,11 +76,15 @@ export class Ingestor {
     if (this.pendingEvents.length >= this.batchSize || this.graph.pending >= this.batchSize * 4) this.flush();
   }
 
-  /** Writes everything pending in one transaction. After it returns, all of it is committed. */
-  flush(): void {
-    if (!this.pendingEvents.length && !this.pendingAlerts.length && this.graph.pending === 0) return;
+  /**
+   * Writes what is pending in one transaction: events, alerts, edges and their occurrences, and
+   * with `nodes` also the nodes held in memory (see GraphBuilder; they are written at `finish`, or
+   * earlier when many are held). After it returns, all of it is committed.
+   */
+  flush(opts: { nodes?: boolean } = {}): void {
+    if (!this.pendingEvents.length && !this.pendingAlerts.length && this.graph.pending === 0 && !(opts.nodes && this.graph.heldNodes)) return;
     for (const a of this.pendingAlerts) linkAlert(this.graph, a);
-    const batch = { events: this.pendingEvents, alerts: this.pendingAlerts, ...this.graph.drain() };
+    const batch = { events: this.pendingEvents, alerts: this.pendingAlerts, ...this.graph.drain(opts) };
     const write = () => this.store.write(batch);
     if (this.opts.commit) this.opts.commit(write);
     else write();
@@ -103,6 +107,6 @@ export class Ingestor {
         onError?.(d.name, err as Error);
       }
     }
-    this.flush();
+    this.flush({ nodes: true });
   }
 }

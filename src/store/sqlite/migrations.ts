@@ -60,15 +60,14 @@ export const MIGRATIONS: Migration[] = [
       );
       CREATE UNIQUE INDEX nodes_id ON nodes(case_id, id);
       CREATE INDEX nodes_type ON nodes(case_id, type);
+      -- An edge's count and first/last times are those of its occurrences (counted when read), so
+      -- writing the same occurrence twice can never count twice.
       CREATE TABLE edges (
         case_id INTEGER NOT NULL,
         id TEXT NOT NULL,
         type TEXT NOT NULL,
         src TEXT NOT NULL,
         dst TEXT NOT NULL,
-        count INTEGER NOT NULL,
-        first_seen INTEGER,
-        last_seen INTEGER,
         PRIMARY KEY (case_id, id)
       ) WITHOUT ROWID;
       CREATE INDEX edges_src ON edges(case_id, src);

@@ -99,13 +99,7 @@ class SqliteCase implements CaseStore {
            last_seen = max(coalesce(nodes.last_seen, excluded.last_seen), coalesce(excluded.last_seen, nodes.last_seen))`,
       ),
       occurrence: db.prepare('INSERT OR IGNORE INTO occurrences(case_id, edge_id, event_id, seq, ts, details) VALUES (?, ?, ?, ?, ?, ?)'),
-      edge: db.prepare(
-        `INSERT INTO edges(case_id, id, type, src, dst, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(case_id, id) DO UPDATE SET
-           count = edges.count + excluded.count,
-           first_seen = min(coalesce(edges.first_seen, excluded.first_seen), coalesce(excluded.first_seen, edges.first_seen)),
-           last_seen = max(coalesce(edges.last_seen, excluded.last_seen), coalesce(excluded.last_seen, edges.last_seen))`,
-      ),
+      edge: db.prepare('INSERT OR IGNORE INTO edges(case_id, id, type, src, dst) VALUES (?, ?, ?, ?, ?)'),
       alert: db.prepare(
         `INSERT INTO alerts(case_id, id, detector, rule_id, title, level, ts, last_ts, host, count, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(case_id, id) DO UPDATE SET
@@ -177,23 +171,8 @@ class SqliteCase implements CaseStore {
     for (const n of b.nodes ?? []) {
       this.st.node.run(cid, n.id, n.type, n.key, n.label, JSON.stringify(n.props), n.text ?? null, n.firstSeen ?? null, n.lastSeen ?? null);
     }
-    // Occurrences first: only those not stored before count towards their edge.
-    const added = new Map<string, { n: number; first: number; last: number }>();
-    for (const o of b.occurrences ?? []) {
-      const r = this.st.occurrence.run(cid, o.edgeId, o.eventId, o.seq, o.time, o.details ? JSON.stringify(o.details) : null);
-      let a = added.get(o.edgeId);
-      if (!a) {
-        a = { n: 0, first: o.time, last: o.time };
-        added.set(o.edgeId, a);
-      }
-      if (r.changes > 0) a.n++;
-      if (o.time < a.first) a.first = o.time;
-      if (o.time > a.last) a.last = o.time;
-    }
-    for (const e of b.edges ?? []) {
-      const a = added.get(e.id);
-      this.st.edge.run(cid, e.id, e.type, e.src, e.dst, a?.n ?? 0, a?.first ?? null, a?.last ?? null);
-    }
+    for (const o of b.occurrences ?? []) this.st.occurrence.run(cid, o.edgeId, o.eventId, o.seq, o.time, o.details ? JSON.stringify(o.details) : null);
+    for (const e of b.edges ?? []) this.st.edge.run(cid, e.id, e.type, e.src, e.dst);
     for (const al of b.alerts ?? []) {
       this.st.alert.run(cid, al.id, al.detector, al.ruleId, al.title, al.level, al.time, al.lastTime ?? null, al.host ?? null, al.count, JSON.stringify(al));
     }
@@ -245,7 +224,11 @@ class SqliteCase implements CaseStore {
   }
 
   *edges(): Iterable<StoredEdge> {
-    for (const r of this.db.prepare('SELECT * FROM edges WHERE case_id = ? ORDER BY type, id').iterate(this.id) as Iterable<Row>)
+    const q = `SELECT e.id, e.type, e.src, e.dst, o.count, o.first_seen, o.last_seen FROM edges e
+      JOIN (SELECT edge_id, count(*) AS count, min(ts) AS first_seen, max(ts) AS last_seen FROM occurrences WHERE case_id = ? GROUP BY edge_id) o
+        ON o.edge_id = e.id
+      WHERE e.case_id = ? ORDER BY e.type, e.id`;
+    for (const r of this.db.prepare(q).iterate(this.id, this.id) as Iterable<Row>)
       yield {
         id: r.id as string,
         type: r.type as EdgeType,
