@@ -14,6 +14,7 @@ import { decodeLink, ethernet, fromEthertype, fromPppProtocol, type L3 } from '.
 import { TlsAnalyzer, looksLikeTls } from './tls.js';
 import { QuicAnalyzer, looksLikeQuicInitial } from './quic.js';
 import { FtpAnalyzer, FtpDataAnalyzer } from './ftp.js';
+import { StartTlsAnalyzer, lineProtocol } from './starttls.js';
 
 export interface AnalyzerOptions extends FlowOptions {
   /** Report damaged packets and protocol violations here (offset of the packet in the file). */
@@ -358,6 +359,7 @@ class TcpDispatcher implements App {
     else if (c.respP === 53 || c.origP === 53) app = this.a.makeDns(c, this.onError);
     else {
       this.services(o, r);
+      if (this.app) return;
       // Wait for the other side before giving up, within bounds.
       if ((o && r) || this.earlyLen > 4096) {
         this.decided = true;
@@ -372,17 +374,24 @@ class TcpDispatcher implements App {
     for (const e of early) app.data(e.isOrig, e.buf, e.ts);
   }
 
-  /** Service names for protocols we recognise but do not log in detail. */
+  /** Service names for protocols we recognise but do not log in detail (line protocols may turn into TLS). */
   private services(o: Buffer | undefined, r: Buffer | undefined): void {
     const s = (b: Buffer | undefined, t: string) => !!b && b.length >= t.length && b.toString('latin1', 0, t.length) === t;
     const c = this.conn;
+    const line = lineProtocol(o, r, c.respP);
+    if (line) {
+      const app = new StartTlsAnalyzer(c, line, (ts) => this.a.makeTls(c, this.onError, ts));
+      this.app = app;
+      this.decided = true;
+      const early = this.early;
+      this.early = [];
+      for (const e of early) app.data(e.isOrig, e.buf, e.ts);
+      return;
+    }
     if (s(o, 'SSH-') && s(r, 'SSH-')) c.services.add('ssh');
     else if (r && /^220[ -]/.test(r.toString('latin1', 0, 4))) {
       if (o && /^(USER|AUTH|FEAT|SYST) /i.test(o.toString('latin1', 0, 5))) c.services.add('ftp');
-      else if (o && /^(EHLO|HELO)/i.test(o.toString('latin1', 0, 4))) c.services.add('smtp');
-    } else if (s(r, '+OK') && o) c.services.add('pop3');
-    else if (s(r, '* OK') && o) c.services.add('imap');
-    else if (o && o.length >= 5 && (c.respP === 88 || c.origP === 88) && (o[4] === 0x6a || o[4] === 0x6c) && r) c.services.add('krb_tcp');
+    } else if (o && o.length >= 5 && (c.respP === 88 || c.origP === 88) && (o[4] === 0x6a || o[4] === 0x6c) && r) c.services.add('krb_tcp');
     else if (o && o.length >= 16 && o[0] === 5 && o[1] === 0 && (o[2] === 11 || o[2] === 14) && r && r[0] === 5 && (r[2] === 12 || r[2] === 15)) c.services.add('dce_rpc');
     else if (o && o.length >= 8 && o[0] === 0 && (o[4] === 0xff || o[4] === 0xfe) && o.toString('latin1', 5, 8) === 'SMB' && r) c.services.add('smb');
   }
