@@ -11,6 +11,8 @@ import { macosMetadataReader } from './macos-metadata.js';
 import { virusTotalReader } from './sandbox/virustotal.js';
 import { procmonCsvReader } from './procmon-csv.js';
 import { windowsXmlReader } from './windows-xml.js';
+import { cuckooReader } from './sandbox/cuckoo.js';
+import { fireEyeAxReader } from './sandbox/fireeye-ax.js';
 
 export const READERS: Reader[] = [
   evtxJsonReader, nxlogJsonReader, winlogbeatJsonReader,
@@ -20,6 +22,7 @@ export const READERS: Reader[] = [
   virusTotalReader,
   procmonCsvReader,
   windowsXmlReader,
+  cuckooReader, fireEyeAxReader,
 ];
 
 /** The reader most confident about the input, or undefined when none recognises it. */
