@@ -96,15 +96,10 @@ export const MIGRATIONS: Migration[] = [
         PRIMARY KEY (case_id, id)
       ) WITHOUT ROWID;
       CREATE INDEX alerts_ts ON alerts(case_id, ts);
-      -- Substring search (trigram) over command lines, paths, domains, URIs, registry keys.
-      CREATE VIRTUAL TABLE node_text USING fts5(text, content='nodes', content_rowid='pk', tokenize='trigram');
-      CREATE TRIGGER nodes_text_insert AFTER INSERT ON nodes WHEN new.text IS NOT NULL BEGIN
-        INSERT INTO node_text(rowid, text) VALUES (new.pk, new.text);
-      END;
-      CREATE TRIGGER nodes_text_update AFTER UPDATE OF text ON nodes WHEN old.text IS NOT new.text BEGIN
-        INSERT INTO node_text(node_text, rowid, text) SELECT 'delete', old.pk, old.text WHERE old.text IS NOT NULL;
-        INSERT INTO node_text(rowid, text) SELECT new.pk, new.text WHERE new.text IS NOT NULL;
-      END;
+      -- Substring search (trigram) over command lines, paths, domains, URIs, registry keys. The
+      -- index holds no copy of the text (contentless); rowid = nodes.pk. The store keeps it in step
+      -- with nodes.text as it writes nodes (far cheaper than triggers on an external-content table).
+      CREATE VIRTUAL TABLE node_text USING fts5(text, content='', contentless_delete=1, tokenize='trigram');
     `,
   },
   {

@@ -89,15 +89,11 @@ class SqliteCase implements CaseStore {
   constructor(private readonly db: Database.Database, readonly id: number, readonly name: string) {
     this.st = {
       event: db.prepare('INSERT OR IGNORE INTO events(pk, case_id, id, evidence_id, ts, host, action, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      node: db.prepare(
-        `INSERT INTO nodes(case_id, id, type, key, label, props, text, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(case_id, id) DO UPDATE SET
-           props = json_patch(excluded.props, nodes.props),
-           label = CASE WHEN nodes.label = '' THEN excluded.label ELSE nodes.label END,
-           text = CASE WHEN length(coalesce(excluded.text, '')) > length(coalesce(nodes.text, '')) THEN excluded.text ELSE nodes.text END,
-           first_seen = min(coalesce(nodes.first_seen, excluded.first_seen), coalesce(excluded.first_seen, nodes.first_seen)),
-           last_seen = max(coalesce(nodes.last_seen, excluded.last_seen), coalesce(excluded.last_seen, nodes.last_seen))`,
-      ),
+      nodeGet: db.prepare('SELECT pk, label, props, text, first_seen, last_seen FROM nodes WHERE case_id = ? AND id = ?'),
+      nodeInsert: db.prepare('INSERT INTO nodes(case_id, id, type, key, label, props, text, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      nodeUpdate: db.prepare('UPDATE nodes SET label = ?, props = ?, text = ?, first_seen = ?, last_seen = ? WHERE pk = ?'),
+      textInsert: db.prepare('INSERT INTO node_text(rowid, text) VALUES (?, ?)'),
+      textDelete: db.prepare('DELETE FROM node_text WHERE rowid = ?'),
       occurrence: db.prepare('INSERT OR IGNORE INTO occurrences(case_id, edge_id, event_id, seq, ts, details) VALUES (?, ?, ?, ?, ?, ?)'),
       edge: db.prepare('INSERT OR IGNORE INTO edges(case_id, id, type, src, dst) VALUES (?, ?, ?, ?, ?)'),
       alert: db.prepare(
@@ -168,13 +164,43 @@ class SqliteCase implements CaseStore {
       const e = ev.event;
       this.st.event.run(ev.evidenceId * 2 ** 26 + ev.seq, cid, ev.id, ev.evidenceId, e['@timestamp'], e.host?.name ?? null, e.event.action, JSON.stringify(e));
     }
-    for (const n of b.nodes ?? []) {
-      this.st.node.run(cid, n.id, n.type, n.key, n.label, JSON.stringify(n.props), n.text ?? null, n.firstSeen ?? null, n.lastSeen ?? null);
-    }
+    for (const n of b.nodes ?? []) this.writeNode(n);
     for (const o of b.occurrences ?? []) this.st.occurrence.run(cid, o.edgeId, o.eventId, o.seq, o.time, o.details ? JSON.stringify(o.details) : null);
     for (const e of b.edges ?? []) this.st.edge.run(cid, e.id, e.type, e.src, e.dst);
     for (const al of b.alerts ?? []) {
       this.st.alert.run(cid, al.id, al.detector, al.ruleId, al.title, al.level, al.time, al.lastTime ?? null, al.host ?? null, al.count, JSON.stringify(al));
+    }
+  }
+
+  /**
+   * A node merges into what is stored: the first value of each property stays, a label and a
+   * longer search text are taken when new, the seen times widen. The text index follows.
+   */
+  private writeNode(n: GraphNode): void {
+    const old = this.st.nodeGet.get(this.id, n.id) as Row | undefined;
+    if (!old) {
+      const r = this.st.nodeInsert.run(this.id, n.id, n.type, n.key, n.label, JSON.stringify(n.props), n.text ?? null, n.firstSeen ?? null, n.lastSeen ?? null);
+      if (n.text) this.st.textInsert.run(r.lastInsertRowid, n.text);
+      return;
+    }
+    const props = JSON.parse(old.props as string) as Record<string, unknown>;
+    let changed = false;
+    for (const k in n.props) {
+      if (props[k] === undefined && n.props[k] !== undefined) {
+        props[k] = n.props[k];
+        changed = true;
+      }
+    }
+    const label = (old.label as string) || n.label;
+    const oldText = (old.text as string | null) ?? undefined;
+    const text = n.text && n.text.length > (oldText?.length ?? 0) ? n.text : oldText;
+    const first = Math.min((old.first_seen as number | null) ?? Infinity, n.firstSeen ?? Infinity);
+    const last = Math.max((old.last_seen as number | null) ?? -Infinity, n.lastSeen ?? -Infinity);
+    if (!changed && label === old.label && text === oldText && first === old.first_seen && last === old.last_seen) return;
+    this.st.nodeUpdate.run(label, changed ? JSON.stringify(props) : old.props, text ?? null, Number.isFinite(first) ? first : null, Number.isFinite(last) ? last : null, old.pk);
+    if (text !== oldText) {
+      if (oldText) this.st.textDelete.run(old.pk);
+      if (text) this.st.textInsert.run(old.pk, text);
     }
   }
 
@@ -201,8 +227,8 @@ class SqliteCase implements CaseStore {
       const phrase = `"${q.replace(/"/g, '""')}"`;
       rows = this.db
         .prepare(
-          `SELECT n.* FROM node_text t JOIN nodes n ON n.pk = t.rowid
-           WHERE node_text MATCH ? AND n.case_id = ? ORDER BY n.type, n.label LIMIT ?`,
+          `SELECT n.* FROM nodes n WHERE n.pk IN (SELECT rowid FROM node_text WHERE node_text MATCH ?)
+           AND n.case_id = ? ORDER BY n.type, n.label LIMIT ?`,
         )
         .all(phrase, this.id, limit) as Row[];
     } else {
