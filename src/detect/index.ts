@@ -15,6 +15,8 @@ export interface DetectorOptions {
   whitelist?: string[];
   /** Language of alert texts. */
   lang?: string;
+  /** Process chains: threshold, roots, allow-rule files, plugin folder (see chains/family.ts). */
+  chains?: import('./chains/family.js').ChainFamilyOptions;
 }
 
 export interface DetectorSet {
@@ -29,6 +31,8 @@ type Family = (opts: DetectorOptions) => Promise<DetectorSet>;
 const FAMILIES: Family[] = [
   (o) => import('./sigma/family.js').then((m) => m.sigmaFamily(o)),
   (o) => import('./network/family.js').then((m) => m.networkFamily(o)),
+  // Last: it scores process chains from the alerts every family above raised on their members.
+  (o) => import('./chains/family.js').then((m) => m.chainFamily(o)),
 ];
 
 export async function buildDetectors(opts: DetectorOptions): Promise<DetectorSet> {
