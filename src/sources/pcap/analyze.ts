@@ -83,16 +83,14 @@ export class CaptureAnalyzer {
       else this.nonIp++;
       return;
     }
-    this.ip(p.ts, p.data, l3, { vlan: l3.vlan, innerVlan: l3.innerVlan, frame: l3.frame, l2off: l3.l2off }, 0);
+    // The link-layer result carries the VLANs and the MAC position: it serves as the packet's metadata.
+    this.ip(p.ts, p.data, l3, l3, 0);
   }
 
   private ip(ts: number, b: Buffer, l3: L3, meta: PacketMeta, depth: number): void {
     const r = decodeIp(b, l3.offset, ts, this.frags);
-    if (!r.ok) {
-      if (r.reason) this.problem(r.reason);
-      return;
-    }
-    this.ipPacket(ts, r.pkt, meta, depth);
+    if (typeof r === 'string') this.problem(r);
+    else if (r) this.ipPacket(ts, r, meta, depth);
   }
 
   private ipPacket(ts: number, ip: IpPacket, meta: PacketMeta, depth: number): void {
@@ -183,7 +181,11 @@ export class CaptureAnalyzer {
 
   private udpTunnel(ts: number, conn: Conn, t: TransportInfo, meta: PacketMeta, depth: number): void {
     const b = t.payload;
-    const port = (n: number) => t.srcPort === n || t.dstPort === n;
+    if (b.length < 8) return;
+    const sp = t.srcPort;
+    const dp = t.dstPort;
+    if (sp !== 4789 && dp !== 4789 && sp !== 6081 && dp !== 6081 && sp !== 2152 && dp !== 2152 && sp !== 3544 && dp !== 3544 && sp !== 4754 && dp !== 4754) return;
+    const port = (n: number) => sp === n || dp === n;
     if (port(4789) && b.length >= 8 && b[0]! & 0x08) {
       conn.services.add('vxlan');
       this.inner(ts, b, ethernet(b, 8, { version: 0, offset: 0 }), meta, conn.uid, depth);

@@ -216,6 +216,8 @@ export class Conn {
   respSize = -1;
   /** Where the connection sits in the table. */
   key: string;
+  /** The originator's IPv4 address as a number (-1 for IPv6), for quick direction checks. */
+  origNum = -1;
   /** Set when the row has been written. */
   finished = false;
 
@@ -259,7 +261,11 @@ export class Conn {
     }
   }
 
+  /** The responder's IPv4 address as a number (-1 for IPv6). */
+  respNum = -1;
+
   flipRoles(): void {
+    [this.origNum, this.respNum] = [this.respNum, this.origNum];
     [this.origH, this.respH] = [this.respH, this.origH];
     [this.origP, this.respP] = [this.respP, this.origP];
     [this.origPkts, this.respPkts] = [this.respPkts, this.origPkts];
@@ -385,6 +391,24 @@ export function parseTransport(ip: IpPacket): TransportInfo | undefined | 'short
   return { srcPort: 0, dstPort: 0, hdrLen: 0, payload: b, payloadLen: ip.l4Len };
 }
 
+/**
+ * The table key of a 5-tuple, the same both ways. IPv4 keys are 7 UTF-16 units made from the
+ * numbers (cheap to build and hash); IPv6 keys are text.
+ */
+export function flowKey(ip: IpPacket, sp: number, dp: number): string {
+  if (ip.version === 4) {
+    const s = ip.srcNum();
+    const d = ip.dstNum();
+    const first = s < d || (s === d && sp <= dp);
+    const a = first ? s : d;
+    const b = first ? d : s;
+    return String.fromCharCode(ip.proto, a >>> 16, a & 0xffff, first ? sp : dp, b >>> 16, b & 0xffff, first ? dp : sp);
+  }
+  const a = `${ip.src}/${sp}`;
+  const b = `${ip.dst}/${dp}`;
+  return `${ip.proto}|${a < b ? `${a}|${b}` : `${b}|${a}`}`;
+}
+
 /** Zeek reports content gaps only between cleanly established endpoints. */
 function isClean(e: Endpoint): boolean {
   return e.state === TcpState.ESTABLISHED || (e.state === TcpState.CLOSED && e.prevState === TcpState.ESTABLISHED);
@@ -415,10 +439,8 @@ export class FlowTable {
     if (this.now - this.lastSweep >= 10) this.sweep(this.now);
     const t = parseTransport(ip);
     if (t === undefined || t === 'short') return undefined;
-    const a = `${ip.src}/${t.srcPort}`;
-    const b = `${ip.dst}/${t.dstPort}`;
     // Like Zeek, the key is the inner 5-tuple only: a flow that changes tunnels stays one connection.
-    const key = `${ip.proto}|${a < b ? `${a}|${b}` : `${b}|${a}`}`;
+    const key = flowKey(ip, t.srcPort, t.dstPort);
     let conn = this.table.get(key);
     if (conn && this.expired(conn, ts, ip, t)) {
       this.finish(conn, Math.min(ts, conn.last));
@@ -428,7 +450,7 @@ export class FlowTable {
       conn = this.create(key, ts, ip, t, meta);
       if (!conn) return undefined;
     }
-    const isOrig = conn.origH === ip.src && conn.origP === t.srcPort;
+    const isOrig = conn.origP === t.srcPort && (conn.origNum >= 0 ? conn.origNum === ip.srcNum() : conn.origH === ip.src);
     if (!this.deliver(conn, ts, ip, t, isOrig)) return { conn, t, dropped: true };
     return { conn, t };
   }
@@ -490,6 +512,10 @@ export class FlowTable {
       m.l2src = mac(meta.frame, meta.l2off + 6);
     }
     const conn = new Conn(this.uids.next('C'), key, ip.proto, ip.src, t.srcPort, ip.dst, t.dstPort, ts, m);
+    if (ip.version === 4) {
+      conn.origNum = ip.srcNum();
+      conn.respNum = ip.dstNum();
+    }
     if (flip) {
       conn.flipRoles();
       // Meta (MACs) follow the roles.

@@ -3,25 +3,46 @@
  * the transport payload with the addresses and lengths the flow table needs.
  */
 
-export interface IpPacket {
-  version: 4 | 6;
-  src: string;
-  dst: string;
-  /** Transport protocol after any IPv6 extension headers. */
-  proto: number;
-  /** Total IP length from the header(s) (Zeek's ip_bytes counts this). */
-  ipLen: number;
-  /** Transport header and payload as captured (bounded by the IP length). */
-  l4: Buffer;
-  /** Transport length the IP header announces (may exceed l4.length for truncated captures). */
-  l4Len: number;
-  /** The buffer holding the header, and where the source and destination addresses are (for checksums). */
-  raw: Buffer;
-  srcOff: number;
-  dstOff: number;
+/** A decoded IP packet. Address text is made only when asked for (most packets never need it). */
+export class IpPacket {
+  private srcText?: string;
+  private dstText?: string;
+  constructor(
+    readonly version: 4 | 6,
+    /** Transport protocol after any IPv6 extension headers. */
+    readonly proto: number,
+    /** Total IP length from the header(s) (Zeek's ip_bytes counts this). */
+    readonly ipLen: number,
+    /** Transport header and payload as captured (bounded by the IP length). */
+    readonly l4: Buffer,
+    /** Transport length the IP header announces (may exceed l4.length for truncated captures). */
+    readonly l4Len: number,
+    /** The buffer holding the header, and where the source and destination addresses are. */
+    readonly raw: Buffer,
+    readonly srcOff: number,
+    readonly dstOff: number,
+  ) {}
+
+  get src(): string {
+    return (this.srcText ??= this.version === 4 ? v4(this.raw, this.srcOff) : v6(this.raw, this.srcOff));
+  }
+
+  get dst(): string {
+    return (this.dstText ??= this.version === 4 ? v4(this.raw, this.dstOff) : v6(this.raw, this.dstOff));
+  }
+
+  /** Source/destination address as a 32-bit number (IPv4 only). */
+  srcNum(): number {
+    return this.raw.readUInt32BE(this.srcOff);
+  }
+
+  dstNum(): number {
+    return this.raw.readUInt32BE(this.dstOff);
+  }
 }
 
-export type IpResult = { ok: true; pkt: IpPacket } | { ok: false; reason?: string; fragment?: true };
+/** A packet, a reason it could not be decoded, or null for a fragment still waiting for its others. */
+export type IpResult = IpPacket | string | null;
 
 function v4(b: Buffer, o: number): string {
   return `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
@@ -133,45 +154,41 @@ export class Reassembler {
 /** Parses the IP packet at `o`; fragments go through `frags` and come out when complete. */
 export function decodeIp(b: Buffer, o: number, ts: number, frags: Reassembler): IpResult {
   const avail = b.length - o;
-  if (avail < 1) return { ok: false, reason: 'no IP header' };
+  if (avail < 1) return 'no IP header';
   const ver = b[o]! >> 4;
   if (ver === 4) {
-    if (avail < 20) return { ok: false, reason: `IPv4 header truncated (${avail} bytes)` };
+    if (avail < 20) return `IPv4 header truncated (${avail} bytes)`;
     const ihl = (b[o]! & 0x0f) * 4;
-    if (ihl < 20) return { ok: false, reason: `IPv4 header length ${ihl} below 20` };
-    if (avail < ihl) return { ok: false, reason: 'IPv4 options truncated' };
+    if (ihl < 20) return `IPv4 header length ${ihl} below 20`;
+    if (avail < ihl) return 'IPv4 options truncated';
     let total = b.readUInt16BE(o + 2);
     // TSO captures write 0 in the total length: parse what was captured, but count the header's
     // value (0) as Zeek's ip_bytes does.
     const zeroLen = total === 0;
     if (zeroLen) total = avail;
-    if (total < ihl) return { ok: false, reason: `IPv4 total length ${total} below header length ${ihl}` };
+    if (total < ihl) return `IPv4 total length ${total} below header length ${ihl}`;
     const proto = b[o + 9]!;
     const fragField = b.readUInt16BE(o + 6);
     const more = (fragField & 0x2000) !== 0;
     const fragOff = (fragField & 0x1fff) * 8;
-    const src = v4(b, o + 12);
-    const dst = v4(b, o + 16);
     const end = Math.min(b.length, o + total);
     let l4 = b.subarray(o + ihl, end);
     let l4Len = total - ihl;
     if (more || fragOff > 0) {
-      if (end - o < total) return { ok: false, reason: 'truncated IPv4 fragment', fragment: true };
-      const key = `4|${src}|${dst}|${b.readUInt16BE(o + 4)}|${proto}`;
+      if (end - o < total) return 'truncated IPv4 fragment';
+      const key = `4|${v4(b, o + 12)}|${v4(b, o + 16)}|${b.readUInt16BE(o + 4)}|${proto}`;
       const whole = frags.add(key, ts, fragOff, more, l4, proto, b.subarray(o, o + ihl));
-      if (!whole) return { ok: false, fragment: true };
+      if (!whole) return null;
       l4 = whole;
       l4Len = whole.length;
       total = ihl + whole.length;
     }
-    return { ok: true, pkt: { version: 4, src, dst, proto, ipLen: zeroLen ? 0 : total, l4, l4Len, raw: b, srcOff: o + 12, dstOff: o + 16 } };
+    return new IpPacket(4, proto, zeroLen ? 0 : total, l4, l4Len, b, o + 12, o + 16);
   }
   if (ver === 6) {
-    if (avail < 40) return { ok: false, reason: `IPv6 header truncated (${avail} bytes)` };
+    if (avail < 40) return `IPv6 header truncated (${avail} bytes)`;
     const plen = b.readUInt16BE(o + 4);
     let next = b[o + 6]!;
-    const src = v6(b, o + 8);
-    const dst = v6(b, o + 24);
     // Jumbograms (payload length 0 with a hop-by-hop option) are read to the end of the capture.
     const total = plen === 0 ? avail : 40 + plen;
     const end = Math.min(b.length, o + total);
@@ -179,7 +196,7 @@ export function decodeIp(b: Buffer, o: number, ts: number, frags: Reassembler): 
     let frag: { off: number; more: boolean; id: number } | undefined;
     for (let i = 0; i < 16; i++) {
       if (next === 0 || next === 43 || next === 60 || next === 135 || next === 139 || next === 140) {
-        if (p + 2 > end) return { ok: false, reason: 'IPv6 extension header truncated' };
+        if (p + 2 > end) return 'IPv6 extension header truncated';
         const n = b[p]!;
         const len = (b[p + 1]! + 1) * 8;
         p += len;
@@ -187,14 +204,14 @@ export function decodeIp(b: Buffer, o: number, ts: number, frags: Reassembler): 
         continue;
       }
       if (next === 51) {
-        if (p + 2 > end) return { ok: false, reason: 'IPv6 AH truncated' };
+        if (p + 2 > end) return 'IPv6 AH truncated';
         const n = b[p]!;
         p += (b[p + 1]! + 2) * 4;
         next = n;
         continue;
       }
       if (next === 44) {
-        if (p + 8 > end) return { ok: false, reason: 'IPv6 fragment header truncated' };
+        if (p + 8 > end) return 'IPv6 fragment header truncated';
         const n = b[p]!;
         const fo = b.readUInt16BE(p + 2);
         frag = { off: fo & 0xfff8, more: (fo & 1) === 1, id: b.readUInt32BE(p + 4) };
@@ -204,22 +221,22 @@ export function decodeIp(b: Buffer, o: number, ts: number, frags: Reassembler): 
       }
       break;
     }
-    if (p > end) return { ok: false, reason: 'IPv6 extension headers overrun the packet' };
+    if (p > end) return 'IPv6 extension headers overrun the packet';
     let l4 = b.subarray(p, end);
     let l4Len = total - (p - o);
     let ipLen = total;
     if (frag && (frag.more || frag.off > 0)) {
-      if (end - o < total) return { ok: false, reason: 'truncated IPv6 fragment', fragment: true };
-      const key = `6|${src}|${dst}|${frag.id}`;
+      if (end - o < total) return 'truncated IPv6 fragment';
+      const key = `6|${v6(b, o + 8)}|${v6(b, o + 24)}|${frag.id}`;
       const whole = frags.add(key, ts, frag.off, frag.more, l4, next, b.subarray(o, p));
-      if (!whole) return { ok: false, fragment: true };
+      if (!whole) return null;
       l4 = whole;
       l4Len = whole.length;
       ipLen = p - o - 8 + whole.length;
     }
-    return { ok: true, pkt: { version: 6, src, dst, proto: next, ipLen, l4, l4Len, raw: b, srcOff: o + 8, dstOff: o + 24 } };
+    return new IpPacket(6, next, ipLen, l4, l4Len, b, o + 8, o + 24);
   }
-  return { ok: false, reason: `IP version ${ver}` };
+  return `IP version ${ver}`;
 }
 
 /** Internet checksum over the pseudo-header and transport bytes: true when it verifies. */
