@@ -216,7 +216,7 @@ class Parser {
 
   private need(n: number, what: string): void {
     if (this.pos + n > this.b.length) {
-      throw new EvtxFormatError(`${what}: needs ${n} bytes at offset ${this.pos}, only ${Math.max(0, this.b.length - this.pos)} left`, this.pos);
+      throw new EvtxFormatError(`${what}: needs ${n} bytes at chunk offset ${this.pos}, only ${Math.max(0, this.b.length - this.pos)} left`, this.pos);
     }
   }
 

@@ -43,7 +43,7 @@ const WIDTH: Record<number, number> = {
 
 function check(buf: Uint8Array, off: number, n: number, what: string, end: number): void {
   if (off + n > end) {
-    throw new EvtxFormatError(`${what}: needs ${n} bytes at offset ${off}, only ${Math.max(0, end - off)} left`, off);
+    throw new EvtxFormatError(`${what}: needs ${n} bytes at chunk offset ${off}, only ${Math.max(0, end - off)} left`, off);
   }
 }
 
