@@ -8,13 +8,16 @@ import { pcapReader, pcapngReader } from './pcap/reader.js';
 import { suricataEveReader } from './suricata/reader.js';
 import { evtxJsonReader, nxlogJsonReader, winlogbeatJsonReader } from './windows-json.js';
 import { macosMetadataReader } from './macos-metadata.js';
+import { evtxReader } from './evtx/reader.js';
 import { virusTotalReader } from './sandbox/virustotal.js';
 import { procmonCsvReader } from './procmon-csv.js';
 import { windowsXmlReader } from './windows-xml.js';
 import { cuckooReader } from './sandbox/cuckoo.js';
 import { fireEyeAxReader } from './sandbox/fireeye-ax.js';
+import { fireEyeHxReader } from './sandbox/fireeye-hx.js';
 
 export const READERS: Reader[] = [
+  evtxReader,
   evtxJsonReader, nxlogJsonReader, winlogbeatJsonReader,
   macosMetadataReader,
   zeekTsvReader, zeekJsonReader,
@@ -22,7 +25,7 @@ export const READERS: Reader[] = [
   virusTotalReader,
   procmonCsvReader,
   windowsXmlReader,
-  cuckooReader, fireEyeAxReader,
+  cuckooReader, fireEyeAxReader, fireEyeHxReader,
 ];
 
 /** The reader most confident about the input, or undefined when none recognises it. */
