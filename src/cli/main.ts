@@ -8,6 +8,7 @@ type Register = (program: Command) => void;
 
 const COMMANDS: Array<() => Promise<{ register: Register }>> = [
   () => import('./commands/analyze.js'),
+  () => import('./commands/evtx.js'),
   () => import('./commands/graph.js'),
   () => import('./commands/search.js'),
   () => import('./commands/cases.js'),
