@@ -125,17 +125,18 @@ function rdataText(b: Buffer, type: number, o: number, len: number): string | un
       return len === 4 ? ipv4(b, o) : undefined;
     case 28:
       return len === 16 ? ipv6(b, o) : undefined;
+    // Zeek lower-cases the names it logs.
     case 2:
     case 5:
     case 12:
     case 39:
-      return readName(b, o)?.name;
+      return readName(b, o)?.name.toLowerCase();
     case 15:
-      return len >= 3 ? readName(b, o + 2)?.name : undefined;
+      return len >= 3 ? readName(b, o + 2)?.name.toLowerCase() : undefined;
     case 6:
-      return readName(b, o)?.name;
+      return readName(b, o)?.name.toLowerCase();
     case 33:
-      return len >= 7 ? readName(b, o + 6)?.name : undefined;
+      return len >= 7 ? readName(b, o + 6)?.name.toLowerCase() : undefined;
     case 16:
     case 99: {
       const parts: string[] = [];
@@ -150,7 +151,7 @@ function rdataText(b: Buffer, type: number, o: number, len: number): string | un
     }
     case 46:
       if (len < 18) return undefined;
-      return `RRSIG ${b.readUInt16BE(o)} ${readName(b, o + 18)?.name ?? ''}`;
+      return `RRSIG ${b.readUInt16BE(o)} ${(readName(b, o + 18)?.name ?? '').toLowerCase()}`;
     case 48:
       return len >= 4 ? `DNSKEY ${b[o + 3]}` : undefined;
     case 43:
@@ -161,6 +162,8 @@ function rdataText(b: Buffer, type: number, o: number, len: number): string | un
       return 'NSEC3';
     case 41:
       return undefined;
+    case 65534:
+      return 'BIND9 signing signal';
     default:
       return `<unknown type=${type}>`;
   }
@@ -316,7 +319,12 @@ export class DnsAnalyzer implements App {
     };
     if (q && r) row.rtt = Math.round((r.ts - q.ts) * 1e6) / 1e6;
     const question = q?.msg.question ?? r?.msg.question;
-    if (question) {
+    if (!q && question) {
+      // A reply nobody asked for (a duplicate, or the query was not captured): Zeek logs its
+      // name but not the type and class of the question.
+      row.query = question.name.toLowerCase();
+      if (c.respP === 137 && c.proto === 'udp') row.query = decodeNetbiosName(row.query);
+    } else if (question) {
       row.query = question.name.toLowerCase();
       if (c.respP === 137 && c.proto === 'udp') row.query = decodeNetbiosName(row.query);
       row.qclass = question.cls;

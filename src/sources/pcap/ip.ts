@@ -190,7 +190,7 @@ export function decodeIp(b: Buffer, o: number, ts: number, frags: Reassembler): 
     const plen = b.readUInt16BE(o + 4);
     let next = b[o + 6]!;
     // Jumbograms (payload length 0 with a hop-by-hop option) are read to the end of the capture.
-    const total = plen === 0 ? avail : 40 + plen;
+    const total = plen === 0 && next === 0 ? avail : 40 + plen;
     const end = Math.min(b.length, o + total);
     let p = o + 40;
     let frag: { off: number; more: boolean; id: number } | undefined;
