@@ -15,6 +15,7 @@ import { windowsXmlReader } from './windows-xml.js';
 import { cuckooReader } from './sandbox/cuckoo.js';
 import { fireEyeAxReader } from './sandbox/fireeye-ax.js';
 import { fireEyeHxReader } from './sandbox/fireeye-hx.js';
+import { genericJsonReader } from './generic-json.js';
 
 export const READERS: Reader[] = [
   evtxReader,
@@ -26,6 +27,7 @@ export const READERS: Reader[] = [
   procmonCsvReader,
   windowsXmlReader,
   cuckooReader, fireEyeAxReader, fireEyeHxReader,
+  genericJsonReader,
 ];
 
 /** The reader most confident about the input, or undefined when none recognises it. */
