@@ -22,6 +22,7 @@ import type {
   WriteBatch,
 } from '../types.js';
 import { migrate } from './migrations.js';
+import { compact, rehydrate, type CompactEvent } from '../../normalize/rehydrate.js';
 
 type Row = Record<string, unknown>;
 
@@ -162,7 +163,7 @@ class SqliteCase implements CaseStore {
     const cid = this.id;
     for (const ev of b.events ?? []) {
       const e = ev.event;
-      this.st.event.run(ev.evidenceId * 2 ** 26 + ev.seq, cid, ev.id, ev.evidenceId, e['@timestamp'], e.host?.name ?? null, e.event.action, JSON.stringify(e));
+      this.st.event.run(ev.evidenceId * 2 ** 26 + ev.seq, cid, ev.id, ev.evidenceId, e['@timestamp'], e.host?.name ?? null, e.event.action, JSON.stringify(compact(e)));
     }
     for (const n of b.nodes ?? []) this.writeNode(n);
     for (const o of b.occurrences ?? []) this.st.occurrence.run(cid, o.edgeId, o.eventId, o.seq, o.time, o.details ? JSON.stringify(o.details) : null);
@@ -300,8 +301,18 @@ class SqliteCase implements CaseStore {
     }
     const limit = q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(q.limit))}` : '';
     const stmt = this.db.prepare(`SELECT pk, id, evidence_id, body FROM events WHERE ${where.join(' AND ')} ORDER BY ts, pk${limit}`);
-    for (const r of stmt.iterate(...args) as Iterable<Row>)
-      yield { id: r.id as string, evidenceId: r.evidence_id as number, seq: (r.pk as number) % 2 ** 26, event: JSON.parse(r.body as string) };
+    const names = new Map<number, string>();
+    const nameOf = this.db.prepare('SELECT name FROM evidence WHERE id = ?');
+    for (const r of stmt.iterate(...args) as Iterable<Row>) {
+      const evidenceId = r.evidence_id as number;
+      let file = names.get(evidenceId);
+      if (file === undefined) {
+        file = (nameOf.get(evidenceId) as { name: string } | undefined)?.name ?? '';
+        names.set(evidenceId, file);
+      }
+      const event = rehydrate(JSON.parse(r.body as string) as CompactEvent, file);
+      if (event) yield { id: r.id as string, evidenceId, seq: (r.pk as number) % 2 ** 26, event };
+    }
   }
 
   alerts(): Alert[] {
