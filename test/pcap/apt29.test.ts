@@ -31,7 +31,11 @@ test('APT29 day 2: NEWYORK.cap against NEWYORK_conn.log and NEWYORK_dns.log', { 
     execFileSync('unzip', ['-o', '-q', '-P', 'infected', join(DAY2, 'pcaps', 'NEWYORK.zip'), '-d', dir]);
     assert.ok(existsSync(join(dir, 'NEWYORK.cap')));
     const { rows, errors } = await analyzeTraces(dir, ['NEWYORK.cap'], false);
-    assert.equal(errors, 0);
+    // Seven segmentation-offload packets claim IP lengths beyond the frame: Zeek drops them too
+    // (its weird.log for this capture has truncated_IP), and so do we, reporting each one.
+    const weird = readFileSync(join(DAY2, 'zeek', 'individual_zeek_logs', 'NEWYORK_weird.log'), 'utf8');
+    assert.match(weird, /"name":"truncated_IP"/);
+    assert.equal(errors, 7);
     const totalsByLog: Record<string, { baseline: number; matched: number }> = {};
     const pinned: Record<string, number> = { conn: 284, dns: 153 };
     for (const log of ['conn', 'dns'] as Log[]) {

@@ -39,6 +39,7 @@ export class CaptureAnalyzer {
   private expected = new Map<string, number>();
   packets = 0;
   bytes = 0;
+  private wireLen = 0;
   nonIp = 0;
   firstTs?: number;
   lastTs?: number;
@@ -84,11 +85,13 @@ export class CaptureAnalyzer {
       return;
     }
     // The link-layer result carries the VLANs and the MAC position: it serves as the packet's metadata.
+    this.wireLen = p.origlen;
     this.ip(p.ts, p.data, l3, l3, 0);
   }
 
   private ip(ts: number, b: Buffer, l3: L3, meta: PacketMeta, depth: number): void {
-    const r = decodeIp(b, l3.offset, ts, this.frags);
+    // The outer packet's wire length bounds its IP length; tunnelled packets are bounded by what carries them.
+    const r = decodeIp(b, l3.offset, ts, this.frags, depth === 0 ? Math.max(this.wireLen, b.length) : b.length, this.opts.validateChecksums === true);
     if (typeof r === 'string') this.problem(r);
     else if (r) this.ipPacket(ts, r, meta, depth);
   }

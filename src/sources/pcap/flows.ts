@@ -751,7 +751,8 @@ export class FlowTable {
     }
     if (flags & ACK && relAck > 0) {
       // A gap revealed by an ACK; FIN/RST-closed peers' gaps are not trusted for history.
-      const pr = peer.reasm;
+      // The peer may not have sent any data we saw: its reassembler starts here.
+      const pr = peer.state === TcpState.INACTIVE ? peer.reasm : this.reassembler(conn, peer);
       if (pr) pr.ackReceived(peer.finCnt > 0 ? Math.min(relAck, peer.histLastFin) : relAck, isClean(peer) && isClean(ep));
     }
 

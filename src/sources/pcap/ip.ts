@@ -152,7 +152,7 @@ export class Reassembler {
 }
 
 /** Parses the IP packet at `o`; fragments go through `frags` and come out when complete. */
-export function decodeIp(b: Buffer, o: number, ts: number, frags: Reassembler): IpResult {
+export function decodeIp(b: Buffer, o: number, ts: number, frags: Reassembler, wireLen = b.length, validate = false): IpResult {
   const avail = b.length - o;
   if (avail < 1) return 'no IP header';
   const ver = b[o]! >> 4;
@@ -165,7 +165,15 @@ export function decodeIp(b: Buffer, o: number, ts: number, frags: Reassembler): 
     // TSO captures write 0 in the total length: parse what was captured, but count the header's
     // value (0) as Zeek's ip_bytes does.
     const zeroLen = total === 0;
-    if (zeroLen) total = avail;
+    if (zeroLen) {
+      // Zeek keeps such packets only when it ignores checksums (TSO breaks those too).
+      if (validate) return 'IPv4 total length 0 (segmentation offload)';
+      total = avail;
+    }
+    // A length beyond the packet on the wire is damage (Zeek: truncated_IP_len); beyond the
+    // captured part only is a short snap length, which is fine.
+    if (!zeroLen && wireLen < o + total) return `IPv4 total length ${total} beyond the packet`;
+    if (validate && !headerChecksumOk(b, o, ihl)) return 'bad IPv4 header checksum';
     if (total < ihl) return `IPv4 total length ${total} below header length ${ihl}`;
     const proto = b[o + 9]!;
     const fragField = b.readUInt16BE(o + 6);
@@ -191,6 +199,7 @@ export function decodeIp(b: Buffer, o: number, ts: number, frags: Reassembler): 
     let next = b[o + 6]!;
     // Jumbograms (payload length 0 with a hop-by-hop option) are read to the end of the capture.
     const total = plen === 0 && next === 0 ? avail : 40 + plen;
+    if (wireLen < o + total) return `IPv6 payload length ${plen} beyond the packet`;
     const end = Math.min(b.length, o + total);
     let p = o + 40;
     let frag: { off: number; more: boolean; id: number } | undefined;
@@ -237,6 +246,13 @@ export function decodeIp(b: Buffer, o: number, ts: number, frags: Reassembler): 
     return new IpPacket(6, next, ipLen, l4, l4Len, b, o + 8, o + 24);
   }
   return `IP version ${ver}`;
+}
+
+function headerChecksumOk(b: Buffer, o: number, ihl: number): boolean {
+  let sum = 0;
+  for (let i = 0; i < ihl; i += 2) sum += b.readUInt16BE(o + i);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return sum === 0xffff;
 }
 
 /** Internet checksum over the pseudo-header and transport bytes: true when it verifies. */
