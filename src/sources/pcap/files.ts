@@ -46,6 +46,8 @@ export function sniffMime(b: Buffer): string | undefined {
   return 'application/octet-stream';
 }
 
+const HASH_CHUNK = 64 * 1024;
+
 export class FileTransfer {
   readonly fuid: string;
   private md5: Hash = createHash('md5');
@@ -73,11 +75,32 @@ export class FileTransfer {
     this.last = ts;
   }
 
+  /** Bytes wait here and are hashed 64 KiB at a time: each hash call has a fixed cost. */
+  private pending?: Buffer;
+  private pendingLen = 0;
+
+  private flushHashes(): void {
+    if (this.pendingLen === 0 || !this.pending) return;
+    const chunk = this.pending.subarray(0, this.pendingLen);
+    this.md5.update(chunk);
+    this.sha1.update(chunk);
+    this.sha256.update(chunk);
+    this.pendingLen = 0;
+  }
+
   data(b: Buffer, ts: number): void {
     if (b.length === 0) return;
-    this.md5.update(b);
-    this.sha1.update(b);
-    this.sha256.update(b);
+    if (b.length >= HASH_CHUNK) {
+      this.flushHashes();
+      this.md5.update(b);
+      this.sha1.update(b);
+      this.sha256.update(b);
+    } else {
+      if (this.pendingLen + b.length > HASH_CHUNK) this.flushHashes();
+      this.pending ??= Buffer.allocUnsafe(HASH_CHUNK);
+      b.copy(this.pending, this.pendingLen);
+      this.pendingLen += b.length;
+    }
     this.seen += b.length;
     this.last = ts;
     if (this.headLen < 512) {
@@ -120,6 +143,8 @@ export class FileTransfer {
     r.missing_bytes = this.missing;
     r.overflow_bytes = 0;
     r.timedout = false;
+    this.flushHashes();
+    this.pending = undefined;
     if (this.missing === 0 && this.seen > 0) {
       r.md5 = this.md5.digest('hex');
       r.sha1 = this.sha1.digest('hex');
