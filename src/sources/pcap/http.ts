@@ -29,7 +29,8 @@ export function looksLikeHttpReply(b: Buffer): boolean {
 
 const MAX_HEADER = 64 * 1024;
 const MAX_FIELD = 8192;
-const MAX_DECODE = 8 * 1024 * 1024;
+/** Compressed bodies are decoded whole: bounded per body so memory stays per live connection. */
+const MAX_DECODE = 1024 * 1024;
 
 interface Headers {
   list: Array<[string, string]>;

@@ -26,6 +26,15 @@ function toEpochSeconds(v: unknown): number | undefined {
   return undefined;
 }
 
+/** Evidence strings are hostile: one value may not exceed this many characters. */
+export const MAX_VALUE = 65536;
+
+function bound(v: unknown): unknown {
+  if (typeof v === 'string') return v.length > MAX_VALUE ? v.slice(0, MAX_VALUE) : v;
+  if (Array.isArray(v)) return v.slice(0, 4096).map((x) => (typeof x === 'string' && x.length > MAX_VALUE ? x.slice(0, MAX_VALUE) : x));
+  return v;
+}
+
 const TIME_FIELDS = ['ts', 'certificate.not_valid_before', 'certificate.not_valid_after'];
 
 /** The log name from the file name: `conn.log`, `NASHUA_conn.log`, `conn.00:00:00-01:00:00.log.gz`, `dns.json`. */
@@ -73,7 +82,7 @@ export function jsonToRow(obj: JsonRow, fileName?: string): { log: string | unde
       log ??= obj[k] as string;
       continue;
     }
-    row[undotName(k)] = obj[k];
+    row[undotName(k)] = bound(obj[k]);
   }
   for (const f of TIME_FIELDS) {
     if (f in row) {

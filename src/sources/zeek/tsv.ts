@@ -59,8 +59,11 @@ function convertScalar(type: string, v: string, problems: string[], name: string
     problems.push(`${name}: not a bool: ${v.slice(0, 40)}`);
     return undefined;
   }
-  return unescapeZeek(v);
+  return unescapeZeek(v.length > MAX_VALUE ? v.slice(0, MAX_VALUE) : v);
 }
+
+/** Evidence strings are hostile: one value may not exceed this many characters. */
+const MAX_VALUE = 65536;
 
 export class ZeekTsvParser {
   header: TsvHeader = { separator: '\t', setSeparator: ',', emptyField: '(empty)', unsetField: '-' };
@@ -84,7 +87,7 @@ export class ZeekTsvParser {
       const name = h.fields[i]!;
       const t = this.innerTypes[i];
       if (!t) {
-        row[name] = unescapeZeek(v);
+        row[name] = unescapeZeek(v.length > MAX_VALUE ? v.slice(0, MAX_VALUE) : v);
         continue;
       }
       if (t.container) {
