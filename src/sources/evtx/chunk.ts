@@ -13,6 +13,7 @@ import * as render_json from './render-json.js';
 import type { JsonRenderOptions } from './render-json.js';
 import * as render_xml from './render-xml.js';
 import * as time from './time.js';
+import * as resolver from './resolve.js';
 
 // Imported values copied to module constants once, so hot paths do not pay a getter per access
 // when the modules run through a transpiling loader (tsx); with native ESM this costs nothing.
@@ -22,8 +23,16 @@ const { CHUNK_HEADER_SIZE, chunkChecksumProblem, parseChunkHeader } = chunk_head
 const { renderJson } = render_json;
 const { renderXml } = render_xml;
 const { filetimeMs, filetimeText } = time;
+const { budget } = resolver;
 
 export const RECORD_MAGIC = 0x00002a2a;
+/**
+ * Elements one record, and one chunk, may render. Real records have tens of elements and real
+ * chunks a few thousand; these bounds only stop input built to expand (a big template referenced
+ * by hundreds of tiny records, arrays multiplied by arrays).
+ */
+export const MAX_RECORD_ELEMENTS = 50_000;
+export const MAX_CHUNK_ELEMENTS = 250_000;
 export const RECORD_HEADER_SIZE = 24;
 /** Header (24) + trailing copy of the size (4): the smallest possible record. */
 export const MIN_RECORD_SIZE = 28;
@@ -97,6 +106,7 @@ export function readChunk(buf: Buffer, index: number, fileOffset: number, opts: 
   const ctx = new ChunkContext(buf);
   const end = header.freeSpaceOffset;
   let off = CHUNK_HEADER_SIZE;
+  let chunkBudget = MAX_CHUNK_ELEMENTS;
   while (off < end) {
     const at = fileOffset + off;
     // The record header: if it cannot be trusted, nothing after it in the chunk can be located.
@@ -143,8 +153,14 @@ export function readChunk(buf: Buffer, index: number, fileOffset: number, opts: 
         offset: at,
         chunk: index,
       };
-      if (wantJson) rec.json = renderJson(root, opts);
-      if (wantXml) rec.xml = renderXml(root);
+      const allowed = Math.min(MAX_RECORD_ELEMENTS, chunkBudget);
+      budget.left = allowed;
+      try {
+        if (wantJson) rec.json = renderJson(root, opts);
+        if (wantXml) rec.xml = renderXml(root);
+      } finally {
+        chunkBudget -= allowed - Math.max(0, budget.left);
+      }
       records.push(rec);
     } catch (e) {
       issues.push({ kind: 'record', chunk: index, offset: at, recordId, reason: message(e) });

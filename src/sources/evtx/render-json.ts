@@ -24,7 +24,7 @@ import * as values from './values.js';
 // when the modules run through a transpiling loader (tsx); with native ESM this costs nothing.
 const { EvtxFormatError } = bytes;
 const { isEmptyValue } = ir;
-const { contentLayout, countCopies, eachElementOf, expansionAny, findExpansion, forEachExpansion, getNameAttr, hasNonEmptyText, res, resolve } = resolver;
+const { contentLayout, countCopies, eachElementOf, expansionAny, findExpansion, forEachExpansion, getNameAttr, hasNonEmptyText, res, resolve, spend } = resolver;
 const { isJsonPrimitive, valueJson, valueText } = values;
 
 export interface JsonRenderOptions {
@@ -220,6 +220,7 @@ function attributesObject(attrs: Attr[], ctx: Instance | null, ovr: Ovr | null):
 }
 
 function elementValue(el: Element, ctx: Instance | null, ovr: Ovr | null, isContainer: boolean): Json {
+  spend();
   if (el.attrs.length === 0) {
     const leaf = leafValue(el, ctx, ovr, null);
     if (leaf !== NO_LEAF) return leaf;
@@ -234,6 +235,7 @@ function elementValue(el: Element, ctx: Instance | null, ovr: Ovr | null, isCont
 }
 
 function elementValueNoAttrs(el: Element, ctx: Instance | null, ovr: Ovr | null, isContainer: boolean, separate: boolean): Json {
+  spend();
   const leaf = leafValue(el, ctx, ovr, null);
   if (leaf !== NO_LEAF) return leaf;
   const layout = contentLayout(el, ctx, ovr);
@@ -244,6 +246,7 @@ function elementValueNoAttrs(el: Element, ctx: Instance | null, ovr: Ovr | null,
 
 /** A `Data` element's value: `""` when empty rather than `null`. */
 function dataValue(el: Element, ctx: Instance | null, ovr: Ovr | null, separate: boolean): Json {
+  spend();
   const leaf = leafValue(el, ctx, ovr, '');
   if (leaf !== NO_LEAF) return leaf;
   const layout = contentLayout(el, ctx, ovr);

@@ -14,7 +14,7 @@ import * as values from './values.js';
 // when the modules run through a transpiling loader (tsx); with native ESM this costs nothing.
 const { EvtxFormatError } = bytes;
 const { isEmptyValue } = ir;
-const { findExpansion, res, resolve, scanClass } = resolver;
+const { findExpansion, res, resolve, scanClass, spend } = resolver;
 const { valueText } = values;
 
 const XML_DECL = '<?xml version="1.0" encoding="utf-8"?>\n';
@@ -71,6 +71,7 @@ class XmlWriter {
   }
 
   element(el: Element, ctx: Instance | null, indent: number, ovr: Ovr | null): void {
+    spend();
     const pad = ' '.repeat(indent);
     this.out += pad + '<' + el.name;
     for (const a of el.attrs) {

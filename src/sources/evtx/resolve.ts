@@ -31,6 +31,17 @@ export const R_NESTED = 5;
 /** An entity/character reference, CDATA or processing instruction node. */
 export const R_OTHER = 6;
 
+/**
+ * Elements the current record may still render. A few bytes of record can expand a large
+ * template, or an array into thousands of copies: readChunk gives each record (and each chunk) a
+ * budget far above any real log, so damaged or hostile input cannot blow up time or memory.
+ */
+export const budget = { left: 0 };
+
+export function spend(): void {
+  if (--budget.left < 0) throw new EvtxFormatError('record expands to more elements than Loupe renders for one record or chunk', 0);
+}
+
 /** The last resolution: value type (for R_VALUE) and value. */
 export const res: { t: number; v: unknown } = { t: 0, v: null };
 
