@@ -82,32 +82,23 @@ export class AlertSink {
     return this.pending.has(`${ruleId}\u0000${key}`);
   }
 
-  /** Distinct rules that fired per subject (ADV-01). */
-  rulesBySubject(): Map<string, Set<AlertKey>> {
-    const out = new Map<string, Set<AlertKey>>();
+  /** Per subject, the distinct rules that fired and their occurrences merged (ADV-01), in one pass. */
+  subjects(): Map<string, { rules: Set<AlertKey>; occ: Occurrence & { refs: EventRef[] } }> {
+    const out = new Map<string, { rules: Set<AlertKey>; occ: Occurrence & { refs: EventRef[] } }>();
     for (const p of this.pending.values()) {
       if (p.subject === undefined || p.ruleId === 'ADV-01') continue;
       let s = out.get(p.subject);
-      if (!s) out.set(p.subject, (s = new Set()));
-      s.add(p.ruleId);
+      if (!s) out.set(p.subject, (s = { rules: new Set(), occ: { refs: [], count: 0, first: p.first, last: p.last } }));
+      s.rules.add(p.ruleId);
+      s.occ.count += p.count;
+      if (p.first < s.occ.first) s.occ.first = p.first;
+      if (p.last > s.occ.last) s.occ.last = p.last;
+      for (const r of p.refs) {
+        if (s.occ.refs.length >= this.maxRefs) break;
+        if (!s.occ.refs.some((x) => x.id === r.id)) s.occ.refs.push(r);
+      }
     }
     return out;
-  }
-
-  /** Occurrence data of the alerts about a subject, merged (for ADV-01). */
-  occurrencesOf(subject: string): Occurrence {
-    const refs: EventRef[] = [];
-    let first = Infinity;
-    let last = -Infinity;
-    let count = 0;
-    for (const p of this.pending.values()) {
-      if (p.subject !== subject) continue;
-      count += p.count;
-      first = Math.min(first, p.first);
-      last = Math.max(last, p.last);
-      for (const r of p.refs) if (refs.length < this.maxRefs && !refs.some((x) => x.id === r.id)) refs.push(r);
-    }
-    return { refs, count, first, last };
   }
 
   /** The alerts, most severe first, then by rule id and subject: the same order in every run. */

@@ -97,7 +97,7 @@ export class NetworkDetector implements Detector {
     checkAdvanced(ctx);
 
     const destinations: DestinationRow[] = [];
-    for (const d of this.state.destinations.values()) {
+    for (const d of this.state.allDestinations()) {
       const rules = ctx.flags.get(d.ip);
       const status: DestinationStatus = ctx.whitelistedIps.has(d.ip) ? 'whitelisted' : rules && rules.size > 0 ? 'suspect' : 'uncategorised';
       destinations.push({
@@ -123,7 +123,7 @@ export class NetworkDetector implements Detector {
       skipped: { ...this.state.skipped },
       first: Number.isFinite(this.state.firstMs) ? this.state.firstMs : undefined,
       last: Number.isFinite(this.state.lastMs) ? this.state.lastMs : undefined,
-      localHosts: [...this.state.localHosts].sort(),
+      localHosts: this.state.hosts(),
       active,
       namesOverflow: this.state.namesOverflow,
     };

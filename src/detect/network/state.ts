@@ -137,17 +137,20 @@ function newAgg(ms: number): Agg {
 }
 
 export class NetworkState {
-  readonly destinations = new Map<string, DestAgg>();
+  /** Per destination address, its (protocol, port, service) tuples: no key strings built per record. */
+  readonly destinations = new Map<string, DestAgg[]>();
   /** Every DNS name (query or CNAME) seen resolving to an address, per canonical-as-logged address. */
   readonly namesByIp = new Map<string, string[]>();
   readonly names = new Map<string, NameAgg>();
   readonly http = new Map<string, HttpAgg>();
   readonly urls = new Map<string, Agg>();
-  readonly ssl = new Map<string, SslAgg>();
+  /** Per server address, its (port, SNI) sessions. */
+  readonly ssl = new Map<string, SslAgg[]>();
   readonly certs = new Map<string, CertInfo>();
   readonly files = new Map<string, FileAgg>();
   readonly ids = new Map<string, IdsAgg>();
-  readonly pairs = new Map<string, PairSeries>();
+  /** Beacon series per source, then destination (no key strings built per record). */
+  readonly pairs = new Map<string, Map<string, PairSeries>>();
   readonly longConns = new Map<string, LongConn>();
   /** Records read per log, and records left out with why (a row without the fields a check needs). */
   readonly records: Record<string, number> = {};
@@ -162,6 +165,22 @@ export class NetworkState {
   readonly localHosts = new Set<string>();
 
   constructor(readonly limits: StateLimits = DEFAULT_LIMITS) {}
+
+  /** Local hosts: originators of connections, DNS, HTTP and TLS records. */
+  hosts(): string[] {
+    const out = new Set(this.localHosts);
+    for (const src of this.pairs.keys()) out.add(src);
+    for (const d of this.allDestinations()) for (const s of d.sources) out.add(s);
+    return [...out].sort();
+  }
+
+  *allDestinations(): Generator<DestAgg> {
+    for (const list of this.destinations.values()) yield* list;
+  }
+
+  *allSessions(): Generator<SslAgg> {
+    for (const list of this.ssl.values()) yield* list;
+  }
 
   private skip(reason: string): void {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
@@ -203,38 +222,69 @@ export class NetworkState {
     }
   }
 
-  private conn(ev: Event, row: Row, ms: number, ref: EventRef): void {
-    const ip = respHost(row);
-    const port = respPort(row);
-    if (ip === undefined || port === undefined) return this.skip('conn without id.resp_h/id.resp_p');
-    const src = origHost(row);
-    if (src !== undefined) this.localHosts.add(src);
-    const protoRaw = typeof row.proto === 'string' ? row.proto : 'unknown';
-    // Zeek writes lower case, other tools do not: compare in one case (TinyCheck compared "UDP").
-    const proto = protoRaw.length <= 16 ? protoRaw.toLowerCase() : 'unknown';
-    const service = typeof row.service === 'string' && row.service.length <= 64 ? row.service.toLowerCase() : '';
-    const key = `${ip}|${proto}|${port}|${service}`;
-    let d = this.destinations.get(key);
-    if (!d) {
-      d = { ...newAgg(ms), ip, proto, port, service, bytesOut: 0, bytesIn: 0 };
-      this.destinations.set(key, d);
-    }
-    this.touch(d, ms, ref, src);
-    const ob = num(row, 'orig_bytes');
-    const rb = num(row, 'resp_bytes');
-    if (ob !== undefined) d.bytesOut += ob;
-    if (rb !== undefined) d.bytesIn += rb;
+  /** Lower-cased protocol and service names, memoised: a handful of values, millions of rows. */
+  private readonly lowerMemo = new Map<string, string>();
 
-    const secs = Math.floor(tsSeconds(ev, row));
+  private lower(v: unknown, max: number, fallback: string): string {
+    if (typeof v !== 'string' || v.length > max) return fallback;
+    let l = this.lowerMemo.get(v);
+    if (l === undefined) {
+      l = v.toLowerCase();
+      if (this.lowerMemo.size < 10_000) this.lowerMemo.set(v, l);
+    }
+    return l;
+  }
+
+  /** The hot path: one call per connection record, written for speed (no spread, one shape). */
+  private conn(ev: Event, row: Row, ms: number, ref: EventRef): void {
+    let ip = row['id.resp_h'];
+    if (typeof ip !== 'string') ip = respHost(row);
+    let port = row['id.resp_p'];
+    if (typeof port !== 'number') port = respPort(row);
+    if (typeof ip !== 'string' || ip.length > 64 || typeof port !== 'number') return this.skip('conn without id.resp_h/id.resp_p');
+    let src: unknown = row['id.orig_h'];
+    if (typeof src !== 'string') src = origHost(row);
+    const source = typeof src === 'string' && src.length <= 64 ? src : undefined;
+    // Sources of connections are gathered at the end (see hosts()), not once per record.
+    // Zeek writes lower case, other tools do not: compare in one case (TinyCheck compared "UDP").
+    const proto = this.lower(row.proto, 16, 'unknown');
+    const service = this.lower(row.service, 64, '');
+    let list = this.destinations.get(ip);
+    if (list === undefined) this.destinations.set(ip, (list = []));
+    let d: DestAgg | undefined;
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i]!;
+      if (x.port === port && x.proto === proto && x.service === service) {
+        d = x;
+        break;
+      }
+    }
+    if (d === undefined) {
+      d = { count: 0, first: ms, last: ms, refs: [], sources: [], ip, proto, port, service, bytesOut: 0, bytesIn: 0 };
+      list.push(d);
+    }
+    d.count++;
+    if (ms < d.first) d.first = ms;
+    if (ms > d.last) d.last = ms;
+    if (d.refs.length < this.limits.maxRefs) d.refs.push(ref);
+    if (source !== undefined && d.sources.length < this.limits.maxSources && !d.sources.includes(source)) d.sources.push(source);
+    const ob = row.orig_bytes;
+    const rb = row.resp_bytes;
+    if (typeof ob === 'number') d.bytesOut += ob;
+    if (typeof rb === 'number') d.bytesIn += rb;
+
+    const t = row.ts;
+    const secs = Math.floor(typeof t === 'number' ? t : tsSeconds(ev, row));
     if (secs < this.minTs) this.minTs = secs;
     if (secs > this.maxTs) this.maxTs = secs;
-    if (src === undefined) return;
+    if (source === undefined) return;
     if (this.limits.beacons) {
-      const pk = `${src}|${ip}`;
-      let s = this.pairs.get(pk);
-      if (!s) {
-        s = { src, dst: ip, n: 0, ts: new Uint32Array(8), bytes: new Float64Array(8), first: ms, last: ms, refs: [], dropped: 0 };
-        this.pairs.set(pk, s);
+      let bySrc = this.pairs.get(source);
+      if (bySrc === undefined) this.pairs.set(source, (bySrc = new Map()));
+      let s = bySrc.get(ip);
+      if (s === undefined) {
+        s = { src: source, dst: ip, n: 0, ts: new Uint32Array(8), bytes: new Float64Array(8), first: ms, last: ms, refs: [], dropped: 0 };
+        bySrc.set(ip, s);
       }
       if (s.n >= this.limits.beaconMaxSeries) s.dropped++;
       else {
@@ -249,18 +299,19 @@ export class NetworkState {
         }
         s.ts[s.n] = secs;
         // RITA scores the originator's IP bytes; orig_bytes when the log lacks them.
-        s.bytes[s.n] = num(row, 'orig_ip_bytes') ?? ob ?? 0;
+        const oib = row.orig_ip_bytes;
+        s.bytes[s.n] = typeof oib === 'number' ? oib : typeof ob === 'number' ? ob : 0;
         s.n++;
       }
       if (ms > s.last) s.last = ms;
       if (ms < s.first) s.first = ms;
       if (s.refs.length < this.limits.maxRefs) s.refs.push(ref);
     }
-    const dur = num(row, 'duration');
-    if (dur !== undefined && dur >= this.limits.longConnectionSeconds) {
-      const lk = `${src}|${ip}|${port}|${proto}`;
+    const dur = row.duration;
+    if (typeof dur === 'number' && dur >= this.limits.longConnectionSeconds) {
+      const lk = `${source}|${ip}|${port}|${proto}`;
       const have = this.longConns.get(lk);
-      if (!have) this.longConns.set(lk, { src, dst: ip, port, proto, duration: dur, first: ms, refs: [ref] });
+      if (!have) this.longConns.set(lk, { src: source, dst: ip, port, proto, duration: dur, first: ms, refs: [ref] });
       else {
         if (dur > have.duration) have.duration = dur;
         if (have.refs.length < this.limits.maxRefs) have.refs.push(ref);
@@ -340,11 +391,12 @@ export class NetworkState {
     const src = origHost(row);
     if (src !== undefined) this.localHosts.add(src);
     const sni = normalizeName(str(row, 'server_name', 300));
-    const key = `${ip}|${port}|${sni ?? ''}`;
-    let s = this.ssl.get(key);
+    let list = this.ssl.get(ip);
+    if (list === undefined) this.ssl.set(ip, (list = []));
+    let s = list.find((x) => x.port === port && x.sni === sni);
     if (!s) {
-      s = { ...newAgg(ms), ip, port, sni, versions: [], statuses: [], certIds: [], certSha1s: [], ja3: [], established: false };
-      this.ssl.set(key, s);
+      s = { count: 0, first: ms, last: ms, refs: [], sources: [], ip, port, sni, versions: [], statuses: [], certIds: [], certSha1s: [], ja3: [], established: false };
+      list.push(s);
     }
     this.touch(s, ms, ref, src);
     const v = str(row, 'version', 32);

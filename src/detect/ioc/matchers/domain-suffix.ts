@@ -1,56 +1,123 @@
 /**
  * Domain suffix lookup on label boundaries: an entry `evil.com` matches `evil.com` and
- * `a.b.evil.com`, never `notevil.com` (TinyCheck's `endswith` did). A lookup tries the name, then
- * each parent after a dot: one hash lookup per label, whatever the number of entries.
+ * `a.b.evil.com`, never `notevil.com` (TinyCheck's `endswith` did). A lookup walks the name once
+ * from the right, keeping a running hash of the suffix read so far; at each label boundary it
+ * asks one hash-map question, so the cost is O(length) with one map lookup per label, whatever
+ * the number of entries, and no substring is allocated. Hash collisions are resolved by
+ * comparing the candidate's text.
  */
+
+interface Bucket<T> {
+  suffix: string;
+  items: T[];
+  /** Another entry whose hash collided with this one. */
+  next?: Bucket<T>;
+}
+
+/** 30-bit hash so keys stay small integers (V8 keeps those unboxed in Maps). */
+const MASK = 0x3fffffff;
+
+function suffixHash(s: string): number {
+  let h = 0;
+  for (let i = s.length - 1; i >= 0; i--) h = (Math.imul(h, 31) + s.charCodeAt(i)) & MASK;
+  return h;
+}
+
+/** Whether `name` ends with `suffix` starting at `start` (the caller knows the lengths fit). */
+function endsAt(name: string, suffix: string, start: number): boolean {
+  return name.length - start === suffix.length && name.startsWith(suffix, start);
+}
+
 export class DomainSuffixIndex<T> {
-  private readonly map = new Map<string, T[]>();
+  private readonly map = new Map<number, Bucket<T>>();
+  private count = 0;
 
   add(domain: string, item: T): void {
-    const have = this.map.get(domain);
-    if (have) have.push(item);
-    else this.map.set(domain, [item]);
+    const h = suffixHash(domain);
+    let b = this.map.get(h);
+    while (b !== undefined) {
+      if (b.suffix === domain) {
+        b.items.push(item);
+        return;
+      }
+      if (b.next === undefined) break;
+      b = b.next;
+    }
+    const fresh: Bucket<T> = { suffix: domain, items: [item] };
+    if (b === undefined) this.map.set(h, fresh);
+    else b.next = fresh;
+    this.count++;
   }
 
   get size(): number {
-    return this.map.size;
+    return this.count;
+  }
+
+  private at(name: string, start: number, h: number): Bucket<T> | undefined {
+    for (let b = this.map.get(h); b !== undefined; b = b.next) if (endsAt(name, b.suffix, start)) return b;
+    return undefined;
+  }
+
+  /** Calls `hit` for each entry covering `name`, least specific (shortest) first. */
+  private walk(name: string, hit: (b: Bucket<T>) => boolean | void): void {
+    let h = 0;
+    for (let i = name.length - 1; i >= 0; i--) {
+      h = (Math.imul(h, 31) + name.charCodeAt(i)) & MASK;
+      if (i === 0 || name.charCodeAt(i - 1) === 46) {
+        const b = this.at(name, i, h);
+        if (b !== undefined && hit(b) === true) return;
+      }
+    }
   }
 
   /** The most specific entry covering `name` (itself or a parent), or undefined. */
   longest(name: string): { suffix: string; items: T[] } | undefined {
-    const map = this.map;
-    if (map.size === 0) return undefined;
-    let s = name;
-    for (;;) {
-      const hit = map.get(s);
-      if (hit !== undefined) return { suffix: s, items: hit };
-      const dot = s.indexOf('.');
-      if (dot < 0) return undefined;
-      s = s.slice(dot + 1);
+    if (this.count === 0) return undefined;
+    // The hot path of every name check: the walk written out, no closure.
+    let best: Bucket<T> | undefined;
+    let h = 0;
+    for (let i = name.length - 1; i >= 0; i--) {
+      h = (Math.imul(h, 31) + name.charCodeAt(i)) & MASK;
+      if (i === 0 || name.charCodeAt(i - 1) === 46) {
+        for (let b = this.map.get(h); b !== undefined; b = b.next) {
+          if (endsAt(name, b.suffix, i)) {
+            best = b;
+            break;
+          }
+        }
+      }
     }
+    return best;
   }
 
   /** Every entry covering `name`, most specific first. */
   all(name: string): Array<{ suffix: string; items: T[] }> {
     const out: Array<{ suffix: string; items: T[] }> = [];
-    if (this.map.size === 0) return out;
-    let s = name;
-    for (;;) {
-      const hit = this.map.get(s);
-      if (hit !== undefined) out.push({ suffix: s, items: hit });
-      const dot = s.indexOf('.');
-      if (dot < 0) return out;
-      s = s.slice(dot + 1);
-    }
+    if (this.count === 0) return out;
+    this.walk(name, (b) => {
+      out.push({ suffix: b.suffix, items: b.items });
+    });
+    return out.reverse();
   }
 
   /** Entries covering `name` that are strict parents of it (TinyCheck's free-DNS rule: `x.ddns.net`, not `ddns.net`). */
   strictParent(name: string): { suffix: string; items: T[] } | undefined {
-    const dot = name.indexOf('.');
-    return dot < 0 ? undefined : this.longest(name.slice(dot + 1));
+    if (this.count === 0) return undefined;
+    let best: Bucket<T> | undefined;
+    this.walk(name, (b) => {
+      if (b.suffix.length < name.length) best = b;
+    });
+    return best === undefined ? undefined : { suffix: best.suffix, items: best.items };
   }
 
+  /** Whether any entry covers `name` (stops at the first, least specific, hit). */
   has(name: string): boolean {
-    return this.longest(name) !== undefined;
+    if (this.count === 0) return false;
+    let h = 0;
+    for (let i = name.length - 1; i >= 0; i--) {
+      h = (Math.imul(h, 31) + name.charCodeAt(i)) & MASK;
+      if ((i === 0 || name.charCodeAt(i - 1) === 46) && this.at(name, i, h) !== undefined) return true;
+    }
+    return false;
   }
 }

@@ -81,7 +81,7 @@ export async function checkActive(ctx: CheckContext, options: NetworkOptions['ac
 
   // Registrable domains of the names the device connected to, with where they were seen.
   const seen = new Map<string, { refs: EventRef[]; first: number; last: number; count: number; sources: string[] }>();
-  for (const d of ctx.state.destinations.values()) {
+  for (const d of ctx.state.allDestinations()) {
     if (ctx.destinationWhitelisted(d.ip)) continue;
     for (const name of ctx.namesOf(d.ip)) {
       if (ctx.nameWhitelisted(name)) continue;

@@ -2,8 +2,8 @@
 import type { CheckContext } from './context.js';
 
 export function checkAdvanced(ctx: CheckContext): void {
-  for (const [subject, rules] of ctx.sink.rulesBySubject()) {
+  for (const [subject, { rules, occ }] of ctx.sink.subjects()) {
     if (rules.size < ctx.opts.maxAlerts) continue;
-    ctx.sink.add('ADV-01', subject, { host: subject, count: rules.size }, ctx.sink.occurrencesOf(subject), { subject, details: { rules: [...rules].sort() } });
+    ctx.sink.add('ADV-01', subject, { host: subject, count: rules.size }, occ, { subject, details: { rules: [...rules].sort() } });
   }
 }

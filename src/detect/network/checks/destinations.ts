@@ -16,7 +16,7 @@ function hasService(d: DestAgg, name: string): boolean {
 
 export function checkDestinations(ctx: CheckContext): void {
   const { opts, sink } = ctx;
-  for (const d of ctx.state.destinations.values()) {
+  for (const d of ctx.state.allDestinations()) {
     if (ctx.destinationWhitelisted(d.ip)) {
       ctx.whitelistedIps.add(d.ip);
       continue;

@@ -22,7 +22,7 @@ function isTls13(s: SslAgg): string | undefined {
 
 export function checkTls(ctx: CheckContext): void {
   const { opts, sink, state } = ctx;
-  for (const s of state.ssl.values()) {
+  for (const s of state.allSessions()) {
     if (ctx.ipWhitelisted(s.ip)) continue;
     if (s.sni !== undefined ? ctx.nameWhitelisted(s.sni) : ctx.destinationWhitelisted(s.ip)) continue;
     const host = s.sni ?? ctx.display(s.ip);
