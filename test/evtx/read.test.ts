@@ -1,0 +1,119 @@
+/**
+ * The streaming reader: the same records from a path, a stream and a buffer; the same records in
+ * the same order with worker threads; a truncated file read as far as it goes; the Reader plugged
+ * into Loupe (sniffing, events, errors with offsets); and the dump command's exit codes.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createReadStream, readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { needShared, shared } from '../helpers/shared.js';
+import { closeEvtxWorkers } from '../../src/sources/evtx/read.js';
+import { evtxReader } from '../../src/sources/evtx/reader.js';
+import { chooseReader } from '../../src/sources/registry.js';
+import type { Input } from '../../src/sources/types.js';
+import { readAll } from './helpers.js';
+import { ChunkBuilder, evtxFile } from './fixtures.js';
+
+const skip = needShared('evtx', 'samples');
+const sample = (f: string): string => shared('evtx', 'samples', f);
+const BAD_CHECKSUM = '2-vss_0-Microsoft-Windows-RemoteDesktopServices-RdpCoreTS%4Operational.evtx';
+
+after(() => closeEvtxWorkers());
+
+function ids(r: { records: { recordId: number; offset: number }[] }): string[] {
+  return r.records.map((x) => `${x.recordId}@${x.offset}`);
+}
+
+test('path, stream and buffer give the same records and issues', { skip }, async () => {
+  const path = sample(BAD_CHECKSUM);
+  const a = await readAll(path);
+  // A stream cut into odd-sized pieces, as an archive member would arrive.
+  const b = await readAll(createReadStream(path, { highWaterMark: 7777 }));
+  const c = await readAll(readFileSync(path));
+  assert.equal(a.records.length, 1910);
+  assert.deepEqual(ids(b), ids(a));
+  assert.deepEqual(ids(c), ids(a));
+  assert.deepEqual(b.records.map((r) => r.json), a.records.map((r) => r.json));
+  assert.deepEqual(b.errors, a.errors);
+  assert.deepEqual(c.warnings, a.warnings);
+});
+
+test('worker threads: same records, same order, same issues', { skip }, async () => {
+  const path = sample(BAD_CHECKSUM);
+  const inline = await readAll(path, { threads: 0 });
+  // One chunk per batch and two workers: 16 batches answered out of order must come back in order.
+  const pooled = await readAll(path, { threads: 2, batchChunks: 1 });
+  assert.deepEqual(ids(pooled), ids(inline));
+  assert.deepEqual(pooled.records.map((r) => r.json), inline.records.map((r) => r.json));
+  assert.deepEqual(pooled.errors, inline.errors);
+  assert.deepEqual(pooled.warnings.filter((w) => !/worker thread failed/.test(w.reason)), inline.warnings);
+});
+
+test('a file cut inside a chunk: the records that fit are read, the cut is reported', async () => {
+  const c = new ChunkBuilder();
+  for (let id = 1; id <= 20; id++) c.record(id, (w) => w.fragmentHeader().open('E').closeStart().text(`record ${id}`).end().eof());
+  const file = evtxFile([c.finish()]);
+  // Keep the header and the first 2,000 bytes of the chunk.
+  const cut = file.subarray(0, 4096 + 2000);
+  const r = await readAll(cut);
+  assert.ok(r.records.length > 0 && r.records.length < 20);
+  assert.deepEqual(r.records.map((x) => x.json), r.records.map((x) => ({ E: `record ${x.recordId}` })));
+  assert.ok(r.warnings.some((w) => /file ends inside chunk 0 \(2000 of 65536 bytes\)/.test(w.reason)));
+  // Not EVTX at all: one error, no records, no exception.
+  const junk = await readAll(Buffer.from('not an evtx file'));
+  assert.equal(junk.records.length, 0);
+  assert.match(junk.errors[0].reason, /not an EVTX file/);
+});
+
+test('the evtx Reader: chosen by content, events normalised, errors with record and offset', { skip }, async () => {
+  const path = sample(BAD_CHECKSUM);
+  const head = readFileSync(path).subarray(0, 65536);
+  const input: Input = { name: 'case/rdp.evtx', head, path, open: () => createReadStream(path) };
+  assert.equal(chooseReader(input)?.reader, evtxReader);
+  assert.equal(evtxReader.sniff({ ...input, head: Buffer.from('{"Event":{}}') }), 0);
+  const errors: { where: { record?: number; offset?: number }; reason: string }[] = [];
+  const facts: [string, unknown][] = [];
+  let events = 0;
+  let first: Record<string, unknown> | undefined;
+  for await (const batch of evtxReader.read({ ...input, path: undefined }, {
+    error: (where, reason) => errors.push({ where, reason }),
+    fact: (k, v) => facts.push([k, v]),
+  })) {
+    first ??= batch[0] as unknown as Record<string, unknown>;
+    events += batch.length;
+  }
+  assert.equal(events, 1910);
+  assert.equal(errors.length, 4);
+  assert.deepEqual(errors[0].where, { record: 6335011, offset: 53200 });
+  assert.deepEqual((first as { origin: unknown }).origin, { file: 'case/rdp.evtx', format: 'evtx', record: 6334916, offset: 4608 });
+  assert.equal((first as { winlog: { event_id: number } }).winlog.event_id, 148);
+  assert.ok(facts.some(([k]) => k === 'evtx.warnings'));
+});
+
+test('Sysmon events from an .evtx equal those from its crate rendering', { skip: needShared('sigma-regression') }, async () => {
+  const { fromEvtxJson, normalizeWindows } = await import('../../src/normalize/windows.js');
+  const { splitConcatenatedJson } = await import('./helpers.js');
+  const dir = shared('sigma-regression', 'regression_data', 'rules', 'windows', 'process_creation', 'proc_creation_win_renamed_curl');
+  const { readdirSync } = await import('node:fs');
+  const evtx = readdirSync(dir).find((f) => f.endsWith('.evtx'));
+  if (!evtx) return;
+  const path = `${dir}/${evtx}`;
+  const rendered = splitConcatenatedJson(readFileSync(path.replace(/\.evtx$/, '.json'), 'utf8'));
+  const head = readFileSync(path).subarray(0, 65536);
+  const events = [];
+  for await (const b of evtxReader.read({ name: 'x.evtx', head, path, open: () => createReadStream(path) }, { error: () => {} })) events.push(...b);
+  assert.equal(events.length, rendered.length);
+  for (let i = 0; i < events.length; i++) {
+    const expected = normalizeWindows(fromEvtxJson(rendered[i])!, events[i].origin);
+    assert.deepEqual(events[i], expected);
+  }
+});
+
+test('a stream that is not a Buffer stream still reads', async () => {
+  const c = new ChunkBuilder();
+  c.record(1, (w) => w.fragmentHeader().open('E').closeEmpty().eof());
+  const file = evtxFile([c.finish()]);
+  const r = await readAll(Readable.from([file.subarray(0, 100), file.subarray(100)]));
+  assert.deepEqual(r.records.map((x) => x.json), [{ E: null }]);
+});
