@@ -16,6 +16,10 @@ const COMMANDS: Array<() => Promise<{ register: Register }>> = [
   () => import('./commands/attack.js'),
   () => import('./commands/pcap.js'),
   () => import('./commands/iocs.js'),
+  () => import('./commands/serve.js'),
+  () => import('./commands/agents.js'),
+  () => import('./commands/hunt.js'),
+  () => import('./commands/threats.js'),
 ];
 
 export async function main(argv: string[]): Promise<number> {
