@@ -6,10 +6,20 @@
  * Every string from evidence goes through `escapeHtml`.
  */
 import { LEVELS, levelRank, type Alert, type Level } from '../detect/types.js';
-import type { DestinationRow, NetworkFindings } from '../detect/network/index.js';
+import { NetworkDetector, type DestinationRow, type NetworkFindings } from '../detect/network/index.js';
+import type { Detector } from '../detect/types.js';
 import { alertText, isAlertKey, levelText, reportText, resolveLanguage, type Language, type Params, type ReportKey } from './i18n/index.js';
 import { escapeHtml as h } from './escape.js';
 import type { EvidenceFile } from './network/collect.js';
+
+/**
+ * The findings of the network detector among a run's detectors (after `finish`), for whoever
+ * writes the run's report: `loupe analyze --out` can hand them to `renderNetworkReportHtml`.
+ */
+export async function networkFindingsOf(detectors: readonly Detector[]): Promise<NetworkFindings | undefined> {
+  const d = detectors.find((x): x is NetworkDetector => x instanceof NetworkDetector);
+  return d ? d.analyse() : undefined;
+}
 
 export interface NetworkReportInput {
   findings: NetworkFindings;
