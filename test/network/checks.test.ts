@@ -307,3 +307,25 @@ describe('robustness', () => {
     assert.ok(TEST_WHITELIST.hasIp('192.168.100.1'));
   });
 });
+
+describe('hostile and malformed rows (short fuzz)', () => {
+  test('rows with fields of the wrong type or absurd size never throw', async () => {
+    const { NetworkDetector } = await import('../../src/detect/network/index.js');
+    let seed = 99;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const values: unknown[] = [undefined, null, 0, -1, 1e308, NaN, '', '-', 'x'.repeat(100000), [], ['a', 5, null], {}, true, '1.2.3.4', '::1', 'evil.com', 'TLSv13', 'NXDOMAIN', 443];
+    const pick = () => values[Math.floor(rnd() * values.length)];
+    const fields = ['ts', 'id.orig_h', 'id.resp_h', 'id.resp_p', 'proto', 'service', 'duration', 'orig_bytes', 'orig_ip_bytes', 'query', 'answers', 'qtype_name', 'rcode_name', 'host', 'uri', 'server_name', 'version', 'validation_status', 'cert_chain_fps', 'issuer', 'subject', 'ja3', 'fingerprint', 'certificate.not_valid_after', 'sha1', 'md5', 'mime_type', 'is_orig', 'tx_hosts', 'signature_id', 'signature', 'severity'];
+    const det = new NetworkDetector(OPTS);
+    for (let i = 0; i < 3000; i++) {
+      const raw: Record<string, unknown> = {};
+      for (const f of fields) if (rnd() < 0.6) raw[f] = pick();
+      const log = ['conn', 'dns', 'http', 'ssl', 'x509', 'files', 'ids_alert', 'weird'][i % 8]!;
+      const ev = { '@timestamp': 1700000000000 + i, event: { kind: 'event', category: ['network'], type: ['info'], action: 'other' }, zeek: { log }, raw, origin: { file: 'fuzz', format: 'test', record: i } } as const;
+      det.onEvent(ev as unknown as Parameters<typeof det.onEvent>[0], { eventId: `f${i}`, emit: () => undefined });
+    }
+    const f = await det.analyse();
+    assert.ok(Array.isArray(f.alerts));
+    for (const a of f.alerts) assert.ok(a.title.length < 5000, a.ruleId);
+  });
+});
