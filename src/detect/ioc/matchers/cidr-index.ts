@@ -12,6 +12,7 @@ interface Range<K, T> {
   first: K;
   last: K;
   prefix: number;
+  text: string;
   items: T[];
 }
 
@@ -21,16 +22,15 @@ class Family<K extends number | string, T> {
   private lasts: K[] | Uint32Array = [];
   private parents = new Int32Array(0);
   private items: T[][] = [];
-  private prefixes: number[] = [];
+  private texts: string[] = [];
   private built = true;
 
   constructor(private readonly numeric: boolean) {}
 
-  add(first: K, last: K, prefix: number, item: T): void {
-    const key = `${first}/${prefix}`;
-    const have = this.pending.get(key);
+  add(first: K, last: K, prefix: number, text: string, item: T): void {
+    const have = this.pending.get(text);
     if (have) have.items.push(item);
-    else this.pending.set(key, { first, last, prefix, items: [item] });
+    else this.pending.set(text, { first, last, prefix, text, items: [item] });
     this.built = false;
   }
 
@@ -49,7 +49,7 @@ class Family<K extends number | string, T> {
       this.lasts = ranges.map((r) => r.last);
     }
     this.items = ranges.map((r) => r.items);
-    this.prefixes = ranges.map((r) => r.prefix);
+    this.texts = ranges.map((r) => r.text);
     this.parents = new Int32Array(n);
     const stack: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -62,7 +62,7 @@ class Family<K extends number | string, T> {
   }
 
   /** Every range holding `x`, most specific first (each with its items). */
-  lookup(x: K): Array<{ prefix: number; items: T[]; first: K }> | undefined {
+  lookup(x: K): Array<{ cidr: string; items: T[] }> | undefined {
     if (!this.built) this.build();
     const firsts = this.firsts;
     let lo = 0;
@@ -79,9 +79,29 @@ class Family<K extends number | string, T> {
     }
     while (i >= 0 && this.lasts[i]! < x) i = this.parents[i]!;
     if (i < 0) return undefined;
-    const out: Array<{ prefix: number; items: T[]; first: K }> = [];
-    for (let j = i; j >= 0; j = this.parents[j]!) out.push({ prefix: this.prefixes[j]!, items: this.items[j]!, first: firsts[j] as K });
+    const out: Array<{ cidr: string; items: T[] }> = [];
+    for (let j = i; j >= 0; j = this.parents[j]!) out.push({ cidr: this.texts[j]!, items: this.items[j]! });
     return out;
+  }
+
+  /** Whether any range holds `x` (no result objects). */
+  contains(x: K): boolean {
+    if (!this.built) this.build();
+    const firsts = this.firsts;
+    let lo = 0;
+    let hi = firsts.length - 1;
+    let i = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (firsts[mid]! <= x) {
+        i = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    while (i >= 0 && this.lasts[i]! < x) i = this.parents[i]!;
+    return i >= 0;
   }
 }
 
@@ -94,19 +114,12 @@ export interface CidrHit<T> {
 export class CidrIndex<T> {
   private readonly v4 = new Family<number, T>(true);
   private readonly v6 = new Family<string, T>(false);
-  private readonly texts = new Map<string, string>();
-
   /** Adds a range; returns false when the text is not a CIDR. */
   add(cidr: string, item: T): boolean {
     const c = parseCidr(cidr);
     if (!c) return false;
-    if (c.version === 4) {
-      this.v4.add(c.v4!.first, c.v4!.last, c.prefix, item);
-      this.texts.set(`4:${c.v4!.first}/${c.prefix}`, c.text);
-    } else {
-      this.v6.add(c.v6!.first, c.v6!.last, c.prefix, item);
-      this.texts.set(`6:${c.v6!.first}/${c.prefix}`, c.text);
-    }
+    if (c.version === 4) this.v4.add(c.v4!.first, c.v4!.last, c.prefix, c.text, item);
+    else this.v6.add(c.v6!.first, c.v6!.last, c.prefix, c.text, item);
     return true;
   }
 
@@ -118,21 +131,15 @@ export class CidrIndex<T> {
   match(ip: string): CidrHit<T>[] | undefined {
     const p = parseIp(ip);
     if (!p) return undefined;
-    if (p.version === 4) {
-      if (this.v4.size === 0) return undefined;
-      const hits = this.v4.lookup(p.v4);
-      return hits?.map((h) => ({ cidr: this.texts.get(`4:${h.first}/${h.prefix}`)!, items: h.items }));
-    }
-    if (this.v6.size === 0) return undefined;
-    const hits = this.v6.lookup(ipv6Hex(p.v6));
-    return hits?.map((h) => ({ cidr: this.texts.get(`6:${h.first}/${h.prefix}`)!, items: h.items }));
+    if (p.version === 4) return this.v4.size === 0 ? undefined : this.v4.lookup(p.v4);
+    return this.v6.size === 0 ? undefined : this.v6.lookup(ipv6Hex(p.v6));
   }
 
   /** Cheaper than `match` when only yes/no matters. */
   has(ip: string): boolean {
     const p = parseIp(ip);
     if (!p) return false;
-    if (p.version === 4) return this.v4.size > 0 && this.v4.lookup(p.v4) !== undefined;
-    return this.v6.size > 0 && this.v6.lookup(ipv6Hex(p.v6)) !== undefined;
+    if (p.version === 4) return this.v4.size > 0 && this.v4.contains(p.v4);
+    return this.v6.size > 0 && this.v6.contains(ipv6Hex(p.v6));
   }
 }
