@@ -356,24 +356,30 @@ const ACK = 0x10;
 const URG = 0x20;
 
 /** Parses the transport header; undefined when it is truncated. */
+const EMPTY = Buffer.alloc(0);
+
 export function parseTransport(ip: IpPacket): TransportInfo | undefined | 'short' {
-  const b = ip.l4;
   if (ip.proto === 6) {
-    if (b.length < 20) return 'short';
-    const off = (b[12]! >> 4) * 4;
-    if (off < 20 || off > b.length) return 'short';
+    // Read the TCP header in place: most packets carry no payload and need no view of their own.
+    const r = ip.l4buf;
+    const o = ip.l4off;
+    const cap = ip.l4end - o;
+    if (cap < 20) return 'short';
+    const off = (r[o + 12]! >> 4) * 4;
+    if (off < 20 || off > cap) return 'short';
     return {
-      srcPort: b.readUInt16BE(0),
-      dstPort: b.readUInt16BE(2),
-      seq: b.readUInt32BE(4),
-      ack: b.readUInt32BE(8),
-      flags: b[13]!,
-      win: b.readUInt16BE(14),
+      srcPort: r.readUInt16BE(o),
+      dstPort: r.readUInt16BE(o + 2),
+      seq: r.readUInt32BE(o + 4),
+      ack: r.readUInt32BE(o + 8),
+      flags: r[o + 13]!,
+      win: r.readUInt16BE(o + 14),
       hdrLen: off,
-      payload: b.subarray(off),
+      payload: cap > off ? r.subarray(o + off, ip.l4end) : EMPTY,
       payloadLen: Math.max(0, ip.l4Len - off),
     };
   }
+  const b = ip.l4;
   if (ip.proto === 17) {
     if (b.length < 8) return 'short';
     const ulen = b.readUInt16BE(4);
@@ -530,7 +536,7 @@ export class FlowTable {
 
   /** Returns false when the packet was dropped (bad checksum). */
   private deliver(conn: Conn, ts: number, ip: IpPacket, t: TransportInfo, isOrig: boolean): boolean {
-    if (this.opts.validateChecksums && (ip.proto === 6 || ip.proto === 17 || ip.proto === 58) && !(ip.proto === 17 && ip.version === 4 && ip.l4.readUInt16BE(6) === 0) && !transportChecksumOk(ip)) {
+    if (this.opts.validateChecksums && (ip.proto === 6 || ip.proto === 17 || ip.proto === 58) && !(ip.proto === 17 && ip.version === 4 && ip.l4CapLen >= 8 && ip.l4buf.readUInt16BE(ip.l4off + 6) === 0) && !transportChecksumOk(ip)) {
       const ep = isOrig ? conn.orig : conn.resp;
       // Zeek drops a packet with a bad checksum before counting it: only the history shows it.
       conn.scaled(ep, 'badSum', 'C');

@@ -13,8 +13,10 @@ export class IpPacket {
     readonly proto: number,
     /** Total IP length from the header(s) (Zeek's ip_bytes counts this). */
     readonly ipLen: number,
-    /** Transport header and payload as captured (bounded by the IP length). */
-    readonly l4: Buffer,
+    /** The buffer holding the transport header and payload, and where they are in it (captured part). */
+    readonly l4buf: Buffer,
+    readonly l4off: number,
+    readonly l4end: number,
     /** Transport length the IP header announces (may exceed l4.length for truncated captures). */
     readonly l4Len: number,
     /** The buffer holding the header, and where the source and destination addresses are. */
@@ -22,6 +24,17 @@ export class IpPacket {
     readonly srcOff: number,
     readonly dstOff: number,
   ) {}
+
+  private l4view?: Buffer;
+
+  /** Transport header and payload as captured (bounded by the IP length); made on demand. */
+  get l4(): Buffer {
+    return (this.l4view ??= this.l4buf.subarray(this.l4off, this.l4end));
+  }
+
+  get l4CapLen(): number {
+    return this.l4end - this.l4off;
+  }
 
   get src(): string {
     return (this.srcText ??= this.version === 4 ? v4(this.raw, this.srcOff) : v6(this.raw, this.srcOff));
@@ -180,18 +193,22 @@ export function decodeIp(b: Buffer, o: number, ts: number, frags: Reassembler, w
     const more = (fragField & 0x2000) !== 0;
     const fragOff = (fragField & 0x1fff) * 8;
     const end = Math.min(b.length, o + total);
-    let l4 = b.subarray(o + ihl, end);
+    let l4buf = b;
+    let l4off = o + ihl;
+    let l4end = end;
     let l4Len = total - ihl;
     if (more || fragOff > 0) {
       if (end - o < total) return 'truncated IPv4 fragment';
       const key = `4|${v4(b, o + 12)}|${v4(b, o + 16)}|${b.readUInt16BE(o + 4)}|${proto}`;
-      const whole = frags.add(key, ts, fragOff, more, l4, proto, b.subarray(o, o + ihl));
+      const whole = frags.add(key, ts, fragOff, more, b.subarray(l4off, l4end), proto, b.subarray(o, o + ihl));
       if (!whole) return null;
-      l4 = whole;
+      l4buf = whole;
+      l4off = 0;
+      l4end = whole.length;
       l4Len = whole.length;
       total = ihl + whole.length;
     }
-    return new IpPacket(4, proto, zeroLen ? 0 : total, l4, l4Len, b, o + 12, o + 16);
+    return new IpPacket(4, proto, zeroLen ? 0 : total, l4buf, l4off, l4end, l4Len, b, o + 12, o + 16);
   }
   if (ver === 6) {
     if (avail < 40) return `IPv6 header truncated (${avail} bytes)`;
@@ -231,19 +248,23 @@ export function decodeIp(b: Buffer, o: number, ts: number, frags: Reassembler, w
       break;
     }
     if (p > end) return 'IPv6 extension headers overrun the packet';
-    let l4 = b.subarray(p, end);
+    let l4buf = b;
+    let l4off = p;
+    let l4end = end;
     let l4Len = total - (p - o);
     let ipLen = total;
     if (frag && (frag.more || frag.off > 0)) {
       if (end - o < total) return 'truncated IPv6 fragment';
       const key = `6|${v6(b, o + 8)}|${v6(b, o + 24)}|${frag.id}`;
-      const whole = frags.add(key, ts, frag.off, frag.more, l4, next, b.subarray(o, p));
+      const whole = frags.add(key, ts, frag.off, frag.more, b.subarray(l4off, l4end), next, b.subarray(o, p));
       if (!whole) return null;
-      l4 = whole;
+      l4buf = whole;
+      l4off = 0;
+      l4end = whole.length;
       l4Len = whole.length;
       ipLen = p - o - 8 + whole.length;
     }
-    return new IpPacket(6, next, ipLen, l4, l4Len, b, o + 8, o + 24);
+    return new IpPacket(6, next, ipLen, l4buf, l4off, l4end, l4Len, b, o + 8, o + 24);
   }
   return `IP version ${ver}`;
 }
