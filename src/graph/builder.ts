@@ -329,7 +329,8 @@ export class GraphBuilder {
         };
         const from = actor ?? this.ipNode(e.source?.ip);
         if (this.sameConnection(from, e)) break;
-        this.link('connected_to', from, dst, details);
+        // A connection logged by host name only (Procmon, sandboxes) goes to the Domain.
+        this.link('connected_to', from, dst ?? this.domainNode(e.destination?.domain), details);
         if (e.destination?.domain && dst) this.link('resolves_to', this.domainNode(e.destination.domain), dst, { via: 'connection' });
         break;
       }
@@ -393,7 +394,12 @@ export class GraphBuilder {
       case 'file-modify':
       case 'file-stream-create':
       case 'pipe-create':
-        if (e.file?.path) this.link('wrote', actor, this.fileNode(host, e.file.path, fileProps(e)), { action: a === 'file-create' ? undefined : a });
+        if (e.file?.path) {
+          const file = this.fileNode(host, e.file.path, fileProps(e));
+          this.link('wrote', actor, file, { action: a === 'file-create' ? undefined : a });
+          // A copy: the source file is the one the new one came from.
+          if (e.file.original_path) this.link('copied_to', this.fileNode(host, e.file.original_path), file);
+        }
         break;
       case 'file-delete':
         if (e.file?.path) this.link('deleted', actor, this.fileNode(host, e.file.path, fileProps(e)));

@@ -14,6 +14,7 @@ export const EDGE_TYPES = [
   'accessed',
   'deleted',
   'renamed',
+  'copied_to',
   'loaded',
   'connected_to',
   'dns_query_for',

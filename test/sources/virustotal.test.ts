@@ -28,6 +28,10 @@
  *   tencent_habo1:       Process 52, File 128, RegistryKey 391, Domain 3, URI 3;
  *                        launched 48, file_of 52, uri_of 3
  *   tencent_very_nested: Process 317, File 128, RegistryKey 177;        launched 312, file_of 317
+ * copied_to (File -> File, source to destination): distinct (source, destination) pairs of
+ *   files_copied, counted with the same case folding and trailing spaces trimmed: drweb_api 21,
+ *   drweb_api_with_net 2, tencent_very_nested 3 (two copies of 996E.exe, one of msbuild.exe);
+ *   every source is already a File by the rules above, so File counts do not change.
  * Cross-checks by arithmetic: with_net's 7 dns_lookups give 7 distinct (name, ip) pairs (Beagle
  * made 14 events of them); its 5 domains are the 7 lookups' 5 distinct names; its 6 IPs are 4
  * distinct resolved addresses + 24.151.31.150 (ip_traffic) + 107.10.49.252 (the URL's host).
@@ -59,11 +63,11 @@ async function graphOf(file: string): Promise<{ c: CaseStore; events: Event[]; r
 const EXPECTED: Record<string, { nodes: Record<string, number>; edges: Record<string, number> }> = {
   'example_drweb_api.json': {
     nodes: { Host: 1, Process: 24, File: 131, RegistryKey: 91 },
-    edges: { launched: 18, file_of: 24 },
+    edges: { launched: 18, file_of: 24, copied_to: 21 },
   },
   'example_drweb_api_with_net.json': {
     nodes: { Host: 1, Process: 47, File: 18, RegistryKey: 108, Domain: 5, IPAddress: 6, URI: 1 },
-    edges: { launched: 43, file_of: 47, resolves_to: 7, uri_of: 1 },
+    edges: { launched: 43, file_of: 47, resolves_to: 7, uri_of: 1, copied_to: 2 },
   },
   'example_drweb_nested_children.json': {
     nodes: { Host: 1, Process: 618, File: 14, RegistryKey: 203 },
@@ -75,7 +79,7 @@ const EXPECTED: Record<string, { nodes: Record<string, number>; edges: Record<st
   },
   'example_tencent_habo_very_nested.json': {
     nodes: { Host: 1, Process: 317, File: 128, RegistryKey: 177 },
-    edges: { launched: 312, file_of: 317 },
+    edges: { launched: 312, file_of: 317, copied_to: 3 },
   },
 };
 
