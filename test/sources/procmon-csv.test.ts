@@ -166,8 +166,9 @@ test('Procmon CSV through the pipeline: recognised by content, graph ties activi
   const k = c.counts();
   // by hand: launched explorer(1000)→cmd(2000) 1; wrote: drop.exe (create + write) 1;
   // accessed: a.txt 1; deleted a.txt 1; renamed svchost.exe 1; changed_value Run 1; read_key: Foo, CodePage 2;
-  // loaded ntdll 1; connected_to 93.184.216.34 1 (the name-only endpoint has no IP); file_of: cmd.exe, explorer.exe 2
-  assert.deepEqual(k.edgesByType, { accessed: 1, changed_value: 1, connected_to: 1, deleted: 1, file_of: 2, launched: 1, loaded: 1, read_key: 2, renamed: 1, wrote: 1 });
+  // loaded ntdll 1; connected_to 93.184.216.34 1 and the name-only endpoint's Domain 1 = 2;
+  // file_of: cmd.exe, explorer.exe 2
+  assert.deepEqual(k.edgesByType, { accessed: 1, changed_value: 1, connected_to: 2, deleted: 1, file_of: 2, launched: 1, loaded: 1, read_key: 2, renamed: 1, wrote: 1 });
   // processes: explorer (placeholder parent, pid 1000) and cmd (2000) = 2
   assert.equal(k.nodesByType.Process, 2);
 });
