@@ -217,7 +217,9 @@ export class LiveIngest {
       const lane = this.lane(j.agentId, j.agent);
       if (!seqBefore.has(j.agentId)) seqBefore.set(j.agentId, lane.seq);
       const reply: IngestReply = { accepted: 0, rejected: 0, errors: [], firstSeq: lane.seq + 1 };
-      for (const { line, n: lineNo } of ndjsonLines(j.text)) {
+      const lines = [...ndjsonLines(j.text)];
+      lane.decoder.prescan(lines);
+      for (const { line, n: lineNo } of lines) {
         const r = lane.decoder.decode(line, lineNo, j.receivedAt);
         if (!r.event) {
           reply.rejected++;

@@ -84,14 +84,40 @@ export interface LineResult {
   error?: string;
 }
 
+/** As much of an agent's first Sysmon records as `loupe analyze` looks at before reading a file. */
+const PRESCAN_BYTES = 8 * 1024 * 1024;
+
 /** Turns agents' lines into events; one per agent, so that its shipper clock is learnt per agent. */
 export class LineDecoder {
   private readonly clock = new ShipperClock();
+  private prescanned = 0;
 
   constructor(
     private readonly agent: string,
     private readonly origin: string,
   ) {}
+
+  /**
+   * Shippers get time zones wrong, and the Security records that come first would carry the wrong
+   * time until Sysmon's UtcTime has taught the clock (see ShipperClock). As `loupe analyze` does
+   * with the start of a file, the Sysmon records of a batch teach it before the batch is read, for
+   * the agent's first 8 MB of them.
+   */
+  prescan(lines: Iterable<{ line: string }>): void {
+    if (this.prescanned >= PRESCAN_BYTES) return;
+    for (const { line } of lines) {
+      if (!line.includes('UtcTime') || !/sysmon/i.test(line)) continue;
+      this.prescanned += line.length;
+      try {
+        const obj = JSON.parse(line) as unknown;
+        const shape = windowsJsonShape(obj);
+        if (shape) toWindowsRecord(obj, shape, this.clock);
+      } catch {
+        /* decode() reports it */
+      }
+      if (this.prescanned >= PRESCAN_BYTES) return;
+    }
+  }
 
   decode(line: string, lineNo: number, receivedAt: number): LineResult {
     let obj: unknown;

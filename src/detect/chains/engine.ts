@@ -39,6 +39,9 @@ function hostKeyOf(h: string): string {
   return h.trim().toLowerCase();
 }
 
+/** Saved clock rows under this prefix mark hosts whose clock follows Sysmon. */
+const SYSMON_CLOCK = '\u0000sysmon|';
+
 /** At most this many event references on a threat alert. */
 const MAX_ALERT_REFS = 20;
 
@@ -51,6 +54,8 @@ export class ChainEngine implements Detector {
   private readonly allow: AllowList;
   private readonly byHost = new Map<string, Set<Chain>>();
   private readonly clocks = new Map<string, number>();
+  /** Hosts whose clock follows their Sysmon records (see advance). */
+  private readonly sysmonHosts = new Set<string>();
   private readonly nextSweep = new Map<string, number>();
   private readonly rootCache = new Map<string, boolean>();
   private readonly isRootPath: (image: string | undefined) => boolean;
@@ -131,10 +136,22 @@ export class ChainEngine implements Detector {
     return this.clocks.get(hostKeyOf(host)) ?? -Infinity;
   }
 
-  private advance(host: string, t: number): void {
+  /**
+   * A host's clock moves with its events; once the host has sent Sysmon records, with those only:
+   * Sysmon's UtcTime is true UTC, where other logs' shippers may be hours off until their offset
+   * is learnt, and one such record must not make every open chain look idle.
+   */
+  private advance(host: string, t: number, sysmon: boolean): void {
     if (!Number.isFinite(t)) return;
     const h = hostKeyOf(host);
     const c = this.clocks.get(h);
+    if (sysmon && !this.sysmonHosts.has(h)) {
+      this.sysmonHosts.add(h);
+      this.clocks.set(h, t);
+      if (this.tracking) this.dirtyClocks.add(h);
+      return;
+    }
+    if (!sysmon && this.sysmonHosts.has(h)) return;
     if (c === undefined || t > c) {
       this.clocks.set(h, t);
       if (this.tracking) this.dirtyClocks.add(h);
@@ -316,7 +333,7 @@ export class ChainEngine implements Detector {
     const chain = this.chainOf(node);
     chain.seen(t);
     if (action === 'process-end') chain.lastEnd = Math.max(chain.lastEnd ?? t, node.end ?? t);
-    this.advance(host, t);
+    this.advance(host, t, e.event.dataset === 'windows.sysmon');
 
     const raised = ctx.raised ? ctx.raised.slice() : [];
     for (const a of raised) if (a.detector !== CHAIN_DETECTOR) this.hit(chain, node, a, ctx.eventId);
@@ -701,7 +718,10 @@ export class ChainEngine implements Detector {
       processRekeys: this.rekeys,
       threats,
       mergedThreats: this.mergedThreats,
-      clocks: [...this.dirtyClocks].map((h) => [h, this.clocks.get(h)!] as [string, number]),
+      clocks: [...this.dirtyClocks].flatMap((h) => {
+        const row: [string, number] = [h, this.clocks.get(h)!];
+        return this.sysmonHosts.has(h) ? [row, [`${SYSMON_CLOCK}${h}`, 1] as [string, number]] : [row];
+      }),
     };
     this.touched = new Set();
     this.removedNodes = new Set();
@@ -760,7 +780,8 @@ export class ChainEngine implements Detector {
     // Processes whose chain was not saved open (should not happen) get one when next seen.
     for (const n of this.forest.nodes.values()) if (n.chainId && !this.chains.has(n.chainId)) n.chainId = undefined;
     for (const [h, t] of s.clocks) {
-      this.clocks.set(h, t);
+      if (h.startsWith(SYSMON_CLOCK)) this.sysmonHosts.add(h.slice(SYSMON_CLOCK.length));
+      else this.clocks.set(h, t);
     }
   }
 }

@@ -79,6 +79,9 @@ function userOf(p: Omit<ProcessFields, 'parent'>): string | undefined {
   return u.domain ? `${u.domain}\\${u.name}` : u.name;
 }
 
+const QUARTER_HOUR = 15 * 60 * 1000;
+const MAX_ZONE_OFFSET = 14 * 60 * 60 * 1000;
+
 export class ProcessForest {
   readonly nodes = new Map<string, ProcNode>();
   /** host key → pid → sightings, oldest first. */
@@ -152,27 +155,41 @@ export class ProcessForest {
     return undefined;
   }
 
+  /**
+   * Are these one start? Within sameStartMs; or, for the same command line, a whole number of
+   * quarter hours apart (give or take sameStartMs): one log's shipper wrote local time as UTC, as
+   * ShipperClock knows it happens, and its correction had not been learnt yet.
+   */
+  private sameTime(n: ProcNode, start: number, commandLine?: string): boolean {
+    if (n.start === undefined) return false;
+    const d = Math.abs(n.start - start);
+    if (d <= this.sameStartMs) return true;
+    if (!commandLine || n.commandLine !== commandLine || d > MAX_ZONE_OFFSET) return false;
+    const r = d % QUARTER_HOUR;
+    return r <= this.sameStartMs || QUARTER_HOUR - r <= this.sameStartMs;
+  }
+
   /** A pid-only sighting (no GUID) of the start at `start`, or a pid-only placeholder referenced since. */
-  private pidOnlyTwin(host: string, pid: number, start: number, image?: string): ProcNode | undefined {
+  private pidOnlyTwin(host: string, pid: number, start: number, image?: string, commandLine?: string): ProcNode | undefined {
     const l = this.pidList(host, pid, false);
     if (!l) return undefined;
     for (let i = l.length - 1; i >= 0; i--) {
       const n = l[i]!;
       if (n.guid || !sameImage(n.image, image)) continue;
-      if (n.start !== undefined && Math.abs(n.start - start) <= this.sameStartMs) return n;
+      if (n.start !== undefined && this.sameTime(n, start, commandLine)) return n;
       if (n.start === undefined && n.firstSeen >= start - this.sameStartMs) return n;
     }
     return undefined;
   }
 
   /** Another sighting (any kind) of the same start: same pid and image, starts within sameStartMs. */
-  private sameStart(host: string, pid: number, start: number, image?: string, except?: ProcNode): ProcNode | undefined {
+  private sameStart(host: string, pid: number, start: number, image?: string, commandLine?: string): ProcNode | undefined {
     const l = this.pidList(host, pid, false);
     if (!l) return undefined;
     for (let i = l.length - 1; i >= 0; i--) {
       const n = l[i]!;
-      if (n === except || !sameImage(n.image, image)) continue;
-      if (n.start !== undefined && Math.abs(n.start - start) <= this.sameStartMs) return n;
+      if (!sameImage(n.image, image)) continue;
+      if (n.start !== undefined && this.sameTime(n, start, commandLine)) return n;
     }
     return undefined;
   }
@@ -297,16 +314,16 @@ export class ProcessForest {
     if (p.entity_id) {
       const key = guidKey(host, p.entity_id);
       n = this.nodes.get(key);
-      const twin = p.pid !== undefined ? this.pidOnlyTwin(host, p.pid, start, p.executable) : undefined;
+      const twin = p.pid !== undefined ? this.pidOnlyTwin(host, p.pid, start, p.executable, p.command_line) : undefined;
       if (n && twin && twin !== n) this.merge(twin, n);
       else if (!n && twin) n = this.rekey(twin, key);
       n ??= this.create(key, host, t, { pid: p.pid, guid: p.entity_id });
     } else if (p.pid !== undefined) {
-      n = this.sameStart(host, p.pid, start, p.executable);
+      n = this.sameStart(host, p.pid, start, p.executable, p.command_line);
       if (!n) {
         const key = `${hostKey(host)}|${p.pid}|${start}`;
         n = this.nodes.get(key);
-        const twin = this.pidOnlyTwin(host, p.pid, start, p.executable);
+        const twin = this.pidOnlyTwin(host, p.pid, start, p.executable, p.command_line);
         if (!n && twin && twin.start === undefined) n = this.rekey(twin, key);
         n ??= this.create(key, host, t, { pid: p.pid });
       }
