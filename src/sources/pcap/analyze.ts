@@ -298,18 +298,21 @@ export class CaptureAnalyzer {
   }
 }
 
-/** UDP on other ports: QUIC when the first datagram is a QUIC Initial. */
+/** UDP on other ports: QUIC or DTLS when one of the first datagrams looks like it (STUN may come first). */
 class UdpDispatcher implements App {
   private app?: App;
-  private decided = false;
+  private looked = 0;
   constructor(private readonly conn: Conn, private readonly a: CaptureAnalyzer, private readonly onError: (r: string) => void) {}
   data(isOrig: boolean, buf: Buffer, ts: number): void {
-    if (!this.decided) {
-      this.decided = true;
+    if (!this.app && this.looked++ < 16) {
       if (looksLikeQuicInitial(buf)) {
         const tls = this.a.makeTls(this.conn, this.onError, ts);
         tls.quic = true;
         this.app = new QuicAnalyzer(this.conn, tls, this.onError);
+      } else if (buf.length >= 25 && buf[0] === 22 && buf[1] === 0xfe && (buf[2] === 0xff || buf[2] === 0xfd || buf[2] === 0xfc) && buf[13] === 1) {
+        const tls = this.a.makeTls(this.conn, this.onError, ts);
+        tls.dtls = true;
+        this.app = { data: (o: boolean, b: Buffer, t: number) => tls.datagram(o, b, t), done: (t: number) => tls.done(t) };
       }
     }
     this.app?.data(isOrig, buf, ts);

@@ -147,7 +147,7 @@ function parseExtensions(b: Buffer, p: number, end: number, h: Hello, isClient: 
   }
 }
 
-function parseHello(b: Buffer, isClient: boolean): Hello | undefined {
+function parseHello(b: Buffer, isClient: boolean, dtls = false): Hello | undefined {
   if (b.length < 38) return undefined;
   const h: Hello = { version: b.readUInt16BE(0), sessionId: Buffer.alloc(0), ciphers: [], extensions: [], groups: [], pointFormats: [], alpn: [], supportedVersions: [], sigAlgs: [] };
   let p = 34;
@@ -155,6 +155,11 @@ function parseHello(b: Buffer, isClient: boolean): Hello | undefined {
   if (p + 1 + sidLen > b.length) return undefined;
   h.sessionId = Buffer.from(b.subarray(p + 1, p + 1 + sidLen));
   p += 1 + sidLen;
+  if (isClient && dtls) {
+    // DTLS ClientHello: a cookie follows the session id.
+    if (p + 1 > b.length) return undefined;
+    p += 1 + b[p]!;
+  }
   if (isClient) {
     if (p + 2 > b.length) return undefined;
     const cl = b.readUInt16BE(p);
@@ -241,6 +246,74 @@ export class TlsAnalyzer implements App {
   private startTs: number;
   /** Set when the handshake travels in QUIC (JA4 starts with `q`). */
   quic = false;
+  /** Set for DTLS over UDP (records and handshake messages carry sequence numbers). */
+  dtls = false;
+  private dtlsFrags: [Map<number, { len: number; type: number; parts: Map<number, Buffer> }>, Map<number, { len: number; type: number; parts: Map<number, Buffer> }>] = [new Map(), new Map()];
+  private dtlsDone: [Set<number>, Set<number>] = [new Set(), new Set()];
+
+  /** One UDP datagram of DTLS: 13-byte record headers, 12-byte handshake headers with fragments. */
+  private dtlsFlip?: boolean;
+
+  datagram(isOrig: boolean, b: Buffer, ts: number): void {
+    // In WebRTC the DTLS client may be the UDP responder: the side that sends the ClientHello is the client.
+    if (this.dtlsFlip === undefined) {
+      if (b.length < 26 || b[0] !== 22 || b[13] !== 1) return;
+      this.dtlsFlip = !isOrig;
+    }
+    if (this.dtlsFlip) isOrig = !isOrig;
+    const i = isOrig ? 0 : 1;
+    let p = 0;
+    while (p + 13 <= b.length) {
+      const type = b[p]!;
+      if (type < 20 || type > 24 || b[p + 1] !== 0xfe) return;
+      const epoch = b.readUInt16BE(p + 3);
+      const len = b.readUInt16BE(p + 11);
+      const body = b.subarray(p + 13, Math.min(b.length, p + 13 + len));
+      p += 13 + len;
+      if (type === 22 && epoch === 0) this.dtlsHandshake(isOrig, body, ts);
+      else if (type === 20) {
+        this.ccs[i] = true;
+        this.encrypted[i] = true;
+        if (this.ccs[0] && this.ccs[1]) this.row.established = true;
+      } else if (type === 21 && epoch === 0 && body.length >= 2) this.row.last_alert = ALERTS[body[1]!] ?? `unknown-${body[1]}`;
+      else if (type === 23) this.appData[i] = true;
+    }
+  }
+
+  private dtlsHandshake(isOrig: boolean, b: Buffer, ts: number): void {
+    const i = isOrig ? 0 : 1;
+    let p = 0;
+    while (p + 12 <= b.length) {
+      const mt = b[p]!;
+      const len = b.readUIntBE(p + 1, 3);
+      const seq = b.readUInt16BE(p + 4);
+      const fOff = b.readUIntBE(p + 6, 3);
+      const fLen = b.readUIntBE(p + 9, 3);
+      const frag = b.subarray(p + 12, Math.min(b.length, p + 12 + fLen));
+      p += 12 + fLen;
+      if (len > MAX_HANDSHAKE || this.dtlsDone[i].has(seq)) continue;
+      let m = this.dtlsFrags[i].get(seq);
+      if (!m) {
+        if (this.dtlsFrags[i].size > 32) return;
+        m = { len, type: mt, parts: new Map() };
+        this.dtlsFrags[i].set(seq, m);
+      }
+      m.parts.set(fOff, Buffer.from(frag));
+      // Complete when the fragments cover the message.
+      let covered = 0;
+      for (const [o, d] of [...m.parts].sort((x, y) => x[0] - y[0])) {
+        if (o > covered) break;
+        covered = Math.max(covered, o + d.length);
+      }
+      if (covered >= len) {
+        const whole = Buffer.alloc(len);
+        for (const [o, d] of m.parts) d.copy(whole, o, 0, Math.max(0, Math.min(d.length, len - o)));
+        this.dtlsFrags[i].delete(seq);
+        this.dtlsDone[i].add(seq);
+        if (mt !== 3) this.handshake(isOrig, mt, whole, ts);
+      }
+    }
+  }
 
   constructor(
     private readonly conn: Conn,
@@ -364,7 +437,7 @@ export class TlsAnalyzer implements App {
     switch (mt) {
       case 1: {
         if (!isOrig || this.client) return;
-        const h = parseHello(m, true);
+        const h = parseHello(m, true, this.dtls);
         if (!h) {
           this.onError('TLS ClientHello damaged');
           return;
@@ -380,7 +453,7 @@ export class TlsAnalyzer implements App {
       }
       case 2: {
         if (isOrig || this.server) return;
-        const h = parseHello(m, false);
+        const h = parseHello(m, false, this.dtls);
         if (!h) {
           this.onError('TLS ServerHello damaged');
           return;
