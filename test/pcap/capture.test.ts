@@ -152,3 +152,35 @@ test('memory holds live connections only: UDP flows time out after a minute of c
   const peak = facts['peak live connections'] as number;
   assert.ok(peak <= 2400 && peak >= 2000, `peak live connections ${peak}`);
 });
+
+test('link layers: SLL, SLL2, null, loop, raw, PPP, MPLS, QinQ and PPPoE frames all reach the flow table', async () => {
+  const ip = udp('10.1.1.1', 40000, '10.2.2.2', 53, dnsMessage(1, 'x.example'));
+  const be16 = (v: number) => Buffer.from([v >> 8, v & 0xff]);
+  const macs = Buffer.alloc(12, 0x11);
+  const cases: Array<{ name: string; linktype: number; frame: Buffer }> = [
+    { name: 'SLL', linktype: 113, frame: Buffer.concat([Buffer.alloc(14), be16(0x0800), ip]) },
+    { name: 'SLL2', linktype: 276, frame: Buffer.concat([be16(0x0800), Buffer.alloc(18), ip]) },
+    { name: 'null (little-endian AF_INET)', linktype: 0, frame: Buffer.concat([Buffer.from([2, 0, 0, 0]), ip]) },
+    { name: 'loop (network order)', linktype: 108, frame: Buffer.concat([Buffer.from([0, 0, 0, 2]), ip]) },
+    { name: 'raw', linktype: 101, frame: ip },
+    { name: 'PPP', linktype: 9, frame: Buffer.concat([Buffer.from([0xff, 0x03, 0x00, 0x21]), ip]) },
+    // MPLS: two labels, the second with bottom-of-stack.
+    { name: 'MPLS', linktype: 1, frame: Buffer.concat([macs, be16(0x8847), Buffer.from([0, 0x01, 0x00, 0x40, 0, 0x02, 0x01, 0x40]), ip]) },
+    { name: 'QinQ', linktype: 1, frame: Buffer.concat([macs, be16(0x88a8), be16(100), be16(0x8100), be16(200), be16(0x0800), ip]) },
+    // PPPoE session: version/type, code, session id, length, then PPP protocol 0x0021.
+    { name: 'PPPoE', linktype: 1, frame: Buffer.concat([macs, be16(0x8864), Buffer.from([0x11, 0x00, 0x00, 0x01]), be16(ip.length + 2), be16(0x0021), ip]) },
+  ];
+  for (const c of cases) {
+    const { out, errors } = await records(pcap([{ ts: 5, data: c.frame }], { linktype: c.linktype }));
+    assert.deepEqual(errors, [], c.name);
+    const conn = out.conn?.[0];
+    assert.ok(conn, `${c.name}: no connection`);
+    assert.equal(conn['id.orig_h'], '10.1.1.1', c.name);
+    assert.equal(conn['id.resp_p'], 53, c.name);
+    assert.equal(out.dns?.[0]?.query, 'x.example', c.name);
+    if (c.name === 'QinQ') {
+      assert.equal(conn.vlan, 100);
+      assert.equal(conn.inner_vlan, 200);
+    }
+  }
+});
