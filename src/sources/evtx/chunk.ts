@@ -14,6 +14,7 @@ import type { JsonRenderOptions } from './render-json.js';
 import * as render_xml from './render-xml.js';
 import * as time from './time.js';
 import * as resolver from './resolve.js';
+import * as compiled from './render-json-compiled.js';
 
 // Imported values copied to module constants once, so hot paths do not pay a getter per access
 // when the modules run through a transpiling loader (tsx); with native ESM this costs nothing.
@@ -24,6 +25,7 @@ const { renderJson } = render_json;
 const { renderXml } = render_xml;
 const { filetimeMs, filetimeText } = time;
 const { budget } = resolver;
+const { planCovers, renderPlanned } = compiled;
 
 export const RECORD_MAGIC = 0x00002a2a;
 /**
@@ -156,7 +158,7 @@ export function readChunk(buf: Buffer, index: number, fileOffset: number, opts: 
       const allowed = Math.min(MAX_RECORD_ELEMENTS, chunkBudget);
       budget.left = allowed;
       try {
-        if (wantJson) rec.json = renderJson(root, opts);
+        if (wantJson) rec.json = renderRecordJson(root, opts);
         if (wantXml) rec.xml = renderXml(root);
       } finally {
         chunkBudget -= allowed - Math.max(0, budget.left);
@@ -169,6 +171,12 @@ export function readChunk(buf: Buffer, index: number, fileOffset: number, opts: 
     if (recordId === header.lastRecordId) break;
   }
   return { records, issues };
+}
+
+/** Through the template's compiled plan when it covers the record, else the general renderer. */
+export function renderRecordJson(root: Element | Instance, opts: RenderOptions): Record<string, unknown> {
+  if (root.k === 10 && !opts.separateAttributes && planCovers(root)) return renderPlanned(root);
+  return renderJson(root, opts);
 }
 
 export function message(e: unknown): string {

@@ -66,6 +66,16 @@ export function renderJson(root: Element | Instance, opts: JsonRenderOptions = {
   return out;
 }
 
+/** The general rendering of one element of an instance (the compiled plans fall back to it). */
+export function elementValueIn(el: Element, inst: Instance | null, isContainer: boolean): Json {
+  return elementValue(el, inst, null, isContainer);
+}
+
+/** The general rendering of one `Data` element of an instance. */
+export function dataValueIn(el: Element, inst: Instance): Json {
+  return dataValue(el, inst, null, false);
+}
+
 function isDataContainer(name: string): boolean {
   return name === 'EventData' || name === 'UserData';
 }
@@ -80,7 +90,7 @@ function attrsHaveText(attrs: Attr[], ctx: Instance | null, ovr: Ovr | null): bo
  * renderings show `"cmd.exe\" "` as `"cmd.exe\""` for every such value. Done here so that both
  * match, and so that Sigma rules tuned on those renderings see the same strings.
  */
-function trimEndSpaces(s: string): string {
+export function trimEndSpaces(s: string): string {
   if (s.length === 0 || s.charCodeAt(s.length - 1) !== 32) return s;
   let e = s.length - 1;
   while (e > 0 && s.charCodeAt(e - 1) === 32) e--;
