@@ -353,7 +353,6 @@ const FIN = 0x01;
 const SYN = 0x02;
 const RST = 0x04;
 const ACK = 0x10;
-const URG = 0x20;
 
 /** Parses the transport header; undefined when it is truncated. */
 const EMPTY = Buffer.alloc(0);
@@ -744,8 +743,7 @@ export class FlowTable {
       default:
         break;
     }
-    void genEvent;
-    void URG;
+    void genEvent; // kept to mirror Zeek's state machine; connection events are not needed here
 
     // CheckPIA_FirstPacket: from now on this side's first packet is known.
     conn.firstPacketSeen |= ep.isOrig ? 1 : 2;

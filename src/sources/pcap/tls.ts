@@ -328,7 +328,6 @@ export class TlsAnalyzer implements App {
 
   /** Bytes of the current non-handshake record still to pass over, per direction (never buffered). */
   private skip: [number, number] = [0, 0];
-  private skipType: [number, number] = [0, 0];
 
   data(isOrig: boolean, input: Buffer, ts: number): void {
     const i = isOrig ? 0 : 1;
@@ -392,7 +391,6 @@ export class TlsAnalyzer implements App {
       this.checkEstablished();
       return;
     }
-    void this.skipType;
     if (type === 21) {
       if (!this.encrypted[i] && body.length >= 2) this.row.last_alert = ALERTS[body[1]!] ?? `unknown-${body[1]}`;
       return;
