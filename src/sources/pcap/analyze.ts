@@ -51,6 +51,7 @@ export class CaptureAnalyzer {
       {
         attach: (conn) => this.attach(conn),
         conn: (row: ConnRow) => this.out.push({ log: 'conn', row }),
+        error: (reason: string) => this.problem(reason),
       },
       opts,
     );
@@ -78,15 +79,20 @@ export class CaptureAnalyzer {
     this.offset = p.offset;
     if (this.firstTs === undefined || p.ts < this.firstTs) this.firstTs = p.ts;
     if (this.lastTs === undefined || p.ts > this.lastTs) this.lastTs = p.ts;
-    const l3 = decodeLink(p.linktype, p.data);
-    if (l3.version === 0) {
-      if (l3.problem) this.problem(l3.problem);
-      else this.nonIp++;
-      return;
+    try {
+      const l3 = decodeLink(p.linktype, p.data);
+      if (l3.version === 0) {
+        if (l3.problem) this.problem(l3.problem);
+        else this.nonIp++;
+        return;
+      }
+      // The link-layer result carries the VLANs and the MAC position: it serves as the packet's metadata.
+      this.wireLen = p.origlen;
+      this.ip(p.ts, p.data, l3, l3, 0);
+    } catch (e) {
+      // A parser bug must not end the run: the packet is reported and reading goes on.
+      this.problem(`packet not analysed: ${(e as Error).message.slice(0, 120)}`);
     }
-    // The link-layer result carries the VLANs and the MAC position: it serves as the packet's metadata.
-    this.wireLen = p.origlen;
-    this.ip(p.ts, p.data, l3, l3, 0);
   }
 
   private ip(ts: number, b: Buffer, l3: L3, meta: PacketMeta, depth: number): void {
@@ -289,7 +295,11 @@ export class CaptureAnalyzer {
 
   /** End of the capture: every connection still open is written. */
   finish(): NetworkRecord[] {
-    this.flows.flushAll();
+    try {
+      this.flows.flushAll();
+    } catch (e) {
+      this.problem(`connections not all written: ${(e as Error).message.slice(0, 120)}`);
+    }
     return this.take();
   }
 

@@ -36,6 +36,8 @@ export interface FlowSink {
   attach(conn: Conn): App | undefined;
   /** A finished connection's row. */
   conn(row: ConnRow, conn: Conn): void;
+  /** A problem to report (analyzer failures). */
+  error?(reason: string): void;
 }
 
 export interface PacketMeta {
@@ -790,8 +792,13 @@ export class FlowTable {
     if (conn.finished) return;
     conn.finished = true;
     if (this.table.get(conn.key) === conn) this.table.delete(conn.key);
-    for (const ep of [conn.orig, conn.resp]) ep.reasm?.flush();
-    conn.app?.done(ts);
+    try {
+      for (const ep of [conn.orig, conn.resp]) ep.reasm?.flush();
+      conn.app?.done(ts);
+    } catch (e) {
+      // An analyzer failing on this connection's data must not lose the connection's row.
+      this.sink.error?.(`analyzer failed at the end of a connection: ${(e as Error).message.slice(0, 120)}`);
+    }
     this.sink.conn(conn.row(), conn);
   }
 

@@ -127,7 +127,7 @@ function derFacts(b: Buffer): DerFacts {
       if (inner) {
         for (const c of children(b, inner)) {
           if (c.tag === 1) f.ca = b[c.start] !== 0;
-          if (c.tag === 2) f.pathLen = b.readUIntBE(c.start, Math.min(c.len, 6));
+          if (c.tag === 2 && c.len >= 1) f.pathLen = b.readUIntBE(c.start, Math.min(c.len, 6));
         }
       }
     }
@@ -171,7 +171,12 @@ export function parseCertificate(derBytes: Buffer, ts: number, hostCert: boolean
   }
   const fingerprint = createHash('sha256').update(derBytes).digest('hex');
   const sha1 = createHash('sha1').update(derBytes).digest('hex');
-  const facts = derFacts(derBytes);
+  let facts: DerFacts = {};
+  try {
+    facts = derFacts(derBytes);
+  } catch {
+    // Odd encodings node accepted but our small walker does not: those fields stay unset.
+  }
   const row: X509Row = { ts, fingerprint };
   if (facts.version !== undefined) row['certificate.version'] = facts.version;
   row['certificate.serial'] = x.serialNumber.toUpperCase();
