@@ -49,7 +49,13 @@ export const suricataEveReader: Reader = {
         continue;
       }
       const e = o as Record<string, unknown>;
-      const recs = eveToRecords(e);
+      let recs: ReturnType<typeof eveToRecords>;
+      try {
+        recs = eveToRecords(e);
+      } catch (err) {
+        ctx.error({ line: l.line, offset: l.offset }, `EVE event not understood: ${(err as Error).message.slice(0, 120)}`);
+        continue;
+      }
       if (recs === undefined) {
         stats++;
         continue;
@@ -60,8 +66,17 @@ export const suricataEveReader: Reader = {
       }
       for (const r of recs) {
         record++;
-        const ev = zeekRowToEvent(r.log, r.row as Record<string, unknown>, { file: input.name, format: 'suricata-eve', record, line: l.line, offset: l.offset });
-        if (!ev) continue;
+        let ev: Event | undefined;
+        try {
+          ev = zeekRowToEvent(r.log, r.row as Record<string, unknown>, { file: input.name, format: 'suricata-eve', record, line: l.line, offset: l.offset });
+        } catch (err) {
+          ctx.error({ line: l.line, offset: l.offset }, `EVE ${r.log} row not understood: ${(err as Error).message.slice(0, 120)}`);
+          continue;
+        }
+        if (!ev) {
+          ctx.error({ line: l.line, offset: l.offset }, `EVE ${r.log} row without a usable time`);
+          continue;
+        }
         ev.event.dataset = `suricata.${String(e.event_type)}${r.log === 'x509' ? '.x509' : ''}`;
         ev.event.provider = 'suricata';
         batch.push(ev);

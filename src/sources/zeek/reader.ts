@@ -80,7 +80,13 @@ async function* rowsToEvents(rows: AsyncGenerator<LocatedRow>, input: Input, for
   for await (const r of rows) {
     record++;
     const origin: EventOrigin = { file: input.name, format, record, line: r.line, offset: r.offset };
-    const ev = zeekRowToEvent(r.log, r.row, origin);
+    let ev: Event | undefined;
+    try {
+      ev = zeekRowToEvent(r.log, r.row, origin);
+    } catch (e) {
+      ctx.error({ line: r.line, record, offset: r.offset }, `${r.log} row not understood: ${(e as Error).message.slice(0, 120)}`);
+      continue;
+    }
     if (!ev) {
       ctx.error({ line: r.line, record, offset: r.offset }, `${r.log} row without a usable ts`);
       continue;
