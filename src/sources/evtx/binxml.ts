@@ -45,6 +45,21 @@ const MAX_FRAGMENT_DEPTH = 16;
 const RECORD = 0;
 const TEMPLATE = 1;
 
+/**
+ * Templates seen in earlier chunks. The same template is written again in every chunk that uses
+ * it; its parsed tree depends only on its bytes and on the names it borrows from elsewhere in the
+ * chunk, so a later chunk with the same bytes and the same borrowed names reuses the tree (and the
+ * JSON plan compiled for it) instead of parsing it again.
+ */
+interface SharedTemplate {
+  tpl: Template;
+  /** Names read from outside the definition: [chunk offset, name]. */
+  borrowed: [number, string][];
+}
+const sharedTemplates = new Map<string, SharedTemplate[]>();
+let sharedCount = 0;
+const MAX_SHARED_TEMPLATES = 4096;
+
 /** Per-chunk state shared by every record of the chunk: the bytes, and the name and template caches. */
 export class ChunkContext {
   private readonly names = new Map<number, string>();
@@ -65,6 +80,15 @@ export class ChunkContext {
     return s;
   }
 
+  /** The name at `off`, or null when it cannot be read. */
+  nameOrNull(off: number): string | null {
+    try {
+      return this.name(off);
+    } catch {
+      return null;
+    }
+  }
+
   /** The template defined at chunk offset `off`, parsed on first use. */
   template(off: number, depth: number): Template {
     const cached = this.templates.get(off);
@@ -77,15 +101,38 @@ export class ChunkContext {
       if (off + TEMPLATE_HEADER_SIZE > b.length) {
         throw new EvtxFormatError(`template definition at offset ${off}: header outside the chunk`, off);
       }
-      const guid = guidText(b, off + 4);
       const size = u32(b, off + 20);
+      const end = off + TEMPLATE_HEADER_SIZE + size;
+      const key = end <= b.length ? b.toString('latin1', off + 4, end) : null;
+      if (key !== null) {
+        for (const s of sharedTemplates.get(key) ?? []) {
+          if (s.borrowed.every(([o, n]) => this.nameOrNull(o) === n)) {
+            this.templates.set(off, s.tpl);
+            return s.tpl;
+          }
+        }
+      }
+      const guid = guidText(b, off + 4);
       const parser = new Parser(this, depth);
+      parser.borrowFrom(off, end);
       const roots = parser.fragment(off + TEMPLATE_HEADER_SIZE, size, TEMPLATE);
       if (roots.length !== 1) throw new EvtxFormatError(`template ${guid}: ${roots.length} root elements (expected 1)`, off);
       const root = roots[0];
       if (root.k !== ELEM) throw new EvtxFormatError(`template ${guid}: root is not an element`, off);
       const tpl: Template = { offset: off, guid, root };
       this.templates.set(off, tpl);
+      // Nested BinXML in a definition depends on the rest of the chunk: not shared.
+      if (key !== null && !parser.nested) {
+        if (sharedCount >= MAX_SHARED_TEMPLATES) {
+          sharedTemplates.clear();
+          sharedCount = 0;
+        }
+        const list = sharedTemplates.get(key);
+        const entry = { tpl, borrowed: parser.borrowed };
+        if (list) list.push(entry);
+        else sharedTemplates.set(key, [entry]);
+        sharedCount++;
+      }
       return tpl;
     } catch (e) {
       const err = e instanceof EvtxFormatError
@@ -119,6 +166,12 @@ class Parser {
   /** Top-level elements; nested BinXML may hold several, spliced in where it is substituted. */
   private roots: (Element | Instance)[] = [];
   private mode = RECORD;
+  /** Names read from outside [ownStart, ownEnd) (template definitions record them). */
+  borrowed: [number, string][] = [];
+  private ownStart = -1;
+  private ownEnd = -1;
+  /** Whether nested BinXML was parsed along the way. */
+  nested = false;
 
   constructor(
     private readonly chunk: ChunkContext,
@@ -126,6 +179,12 @@ class Parser {
   ) {
     this.b = chunk.buf;
     if (depth > MAX_FRAGMENT_DEPTH) throw new EvtxFormatError(`BinXML nested more than ${MAX_FRAGMENT_DEPTH} levels`, 0);
+  }
+
+  /** Records the names this parse borrows from outside [start, end). */
+  borrowFrom(start: number, end: number): void {
+    this.ownStart = start;
+    this.ownEnd = end;
   }
 
   /** Reads tokens from `start` until the end-of-stream token or `size` bytes, whichever is first. */
@@ -243,7 +302,9 @@ class Parser {
       this.need(8 + count * 2 + 2, 'inline name');
       this.pos += 8 + count * 2 + 2;
     }
-    return this.chunk.name(off);
+    const name = this.chunk.name(off);
+    if (this.ownStart >= 0 && (off < this.ownStart || off >= this.ownEnd)) this.borrowed.push([off, name]);
+    return name;
   }
 
   private openStart(tok: number, tokOff: number): void {
@@ -320,6 +381,7 @@ class Parser {
       if (this.opening) throw new EvtxFormatError('nested BinXML inside an attribute value', tokOff);
       const from = v as number;
       if (valueCursor.end === from) return;
+      this.nested = true;
       for (const r of new Parser(this.chunk, this.depth + 1).fragment(from, valueCursor.end - from, RECORD)) this.attach(r, tokOff);
       return;
     }

@@ -53,12 +53,64 @@ export function planCovers(inst: Instance): boolean {
   return true;
 }
 
-const plans = new WeakMap<Template, { root?: JsonPlan; container?: JsonPlan }>();
+/**
+ * Plans by template structure. Every chunk carries its own copy of the templates it uses; a
+ * signature of the parsed tree finds the plan an earlier chunk compiled for the same structure.
+ */
+const plansBySignature = new Map<string, { root?: JsonPlan; container?: JsonPlan }>();
+const plansByTemplate = new WeakMap<Template, { root?: JsonPlan; container?: JsonPlan }>();
+const MAX_PLANS = 4096;
+
+/** Everything about a tree that its rendering depends on, as a string. */
+function signature(n: Node, out: string[]): void {
+  switch (n.k) {
+    case ELEM:
+      out.push(`<${n.name.length}:${n.name}`);
+      for (const a of n.attrs) {
+        out.push(`@${a.name.length}:${a.name}`);
+        for (const x of a.nodes) signature(x, out);
+      }
+      out.push('>');
+      for (const c of n.children) signature(c, out);
+      out.push('/');
+      return;
+    case TEXT:
+      out.push(`t${n.s.length}:${n.s}`);
+      return;
+    case SUB:
+      out.push(`s${n.idx}.${n.opt ? 1 : 0}.${n.t}`);
+      return;
+    case VAL:
+      out.push(`v${n.t}:${String(n.v)}`);
+      return;
+    case INST:
+      // Nested instances inside a template cannot be compared by structure alone.
+      out.push(`i${Math.random()}`);
+      return;
+    default:
+      out.push(`k${n.k}:${JSON.stringify(n)}`);
+  }
+}
+
+function planSlot(tpl: Template): { root?: JsonPlan; container?: JsonPlan } {
+  let p = plansByTemplate.get(tpl);
+  if (p) return p;
+  const parts: string[] = [];
+  signature(tpl.root, parts);
+  const sig = parts.join('|');
+  p = plansBySignature.get(sig);
+  if (!p) {
+    if (plansBySignature.size >= MAX_PLANS) plansBySignature.clear();
+    p = {};
+    plansBySignature.set(sig, p);
+  }
+  plansByTemplate.set(tpl, p);
+  return p;
+}
 
 /** The template's plan; `asContainer` when its root is rendered as EventData/UserData content. */
 export function jsonPlan(tpl: Template, asContainer = false): JsonPlan {
-  let p = plans.get(tpl);
-  if (!p) plans.set(tpl, (p = {}));
+  const p = planSlot(tpl);
   const key = asContainer ? 'container' : 'root';
   let plan = p[key];
   if (!plan) {

@@ -37,8 +37,14 @@ function civil(days: number): [number, number, number] {
   return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
 }
 
+// Records of a chunk are written seconds apart: the date-and-time part of the last second
+// formatted is kept, so most timestamps only format their microseconds.
+let lastSeconds = NaN;
+let lastPrefix = '';
+
 /** Formats whole seconds since the Unix epoch plus microseconds. */
 export function formatUnix(unixSeconds: number, micros: number): string {
+  if (unixSeconds === lastSeconds) return lastPrefix + pad6(micros) + 'Z';
   const days = Math.floor(unixSeconds / 86400);
   let rem = unixSeconds - days * 86400;
   const [y, mo, d] = civil(days);
@@ -46,7 +52,9 @@ export function formatUnix(unixSeconds: number, micros: number): string {
   rem -= h * 3600;
   const mi = Math.floor(rem / 60);
   const s = rem - mi * 60;
-  return `${pad4(y)}-${pad2(mo)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(s)}.${pad6(micros)}Z`;
+  lastSeconds = unixSeconds;
+  lastPrefix = `${pad4(y)}-${pad2(mo)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(s)}.`;
+  return lastPrefix + pad6(micros) + 'Z';
 }
 
 /** A FILETIME split exactly into Unix seconds and 100 ns ticks within the second. */
