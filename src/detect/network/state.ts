@@ -247,8 +247,10 @@ export class NetworkState {
     const source = typeof src === 'string' && src.length <= 64 ? src : undefined;
     // Sources of connections are gathered at the end (see hosts()), not once per record.
     // Zeek writes lower case, other tools do not: compare in one case (TinyCheck compared "UDP").
-    const proto = this.lower(row.proto, 16, 'unknown');
-    const service = this.lower(row.service, 64, '');
+    const rp = row.proto;
+    const proto = rp === 'tcp' || rp === 'udp' || rp === 'icmp' ? rp : this.lower(rp, 16, 'unknown');
+    const rs = row.service;
+    const service = rs === undefined ? '' : rs === 'ssl' || rs === 'dns' || rs === 'http' ? rs : this.lower(rs, 64, '');
     let list = this.destinations.get(ip);
     if (list === undefined) this.destinations.set(ip, (list = []));
     let d: DestAgg | undefined;
