@@ -27,8 +27,17 @@ export function nodeId(type: NodeType, key: string): string {
   return id;
 }
 
+const edgeCache = new Map<string, string>();
+
 export function edgeId(type: string, src: string, dst: string): string {
-  return createHash('sha1').update(`${type}\u0000${src}\u0000${dst}`).digest('hex').slice(0, 16);
+  const k = `${type}\u0000${src}\u0000${dst}`;
+  let id = edgeCache.get(k);
+  if (id === undefined) {
+    id = createHash('sha1').update(k).digest('hex').slice(0, 16);
+    if (edgeCache.size > 500_000) edgeCache.clear();
+    edgeCache.set(k, id);
+  }
+  return id;
 }
 
 export function hostKey(host: string | undefined): string {
@@ -61,9 +70,20 @@ export function domainKey(name: string): string | undefined {
   return d || undefined;
 }
 
+const ipCache = new Map<string, string | null>();
+
 /** Canonical text of an IP address, or undefined when the string is not one. */
 export function canonicalIp(ip: string | undefined): string | undefined {
   if (!ip) return undefined;
+  const hit = ipCache.get(ip);
+  if (hit !== undefined) return hit ?? undefined;
+  const c = canonicalIpUncached(ip);
+  if (ipCache.size > 100_000) ipCache.clear();
+  ipCache.set(ip, c ?? null);
+  return c;
+}
+
+function canonicalIpUncached(ip: string): string | undefined {
   let s = ip.trim();
   if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
   const zone = s.indexOf('%');

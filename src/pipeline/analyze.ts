@@ -14,6 +14,7 @@ import { chooseReader } from '../sources/registry.js';
 import type { Input, Location, ReadContext } from '../sources/types.js';
 import type { CaseStore } from '../store/types.js';
 import { Ingestor } from './ingest.js';
+import type { BatchWriter } from '../store/sqlite/async-writer.js';
 
 export interface FileSummary {
   name: string;
@@ -44,6 +45,8 @@ export interface AnalyzeOptions {
   batchSize?: number;
   /** Also hand each event to this callback (tests, exporters). */
   onEvent?(e: Event, id: string): void;
+  /** Write through this writer thread instead of `store` directly (file stores; see async-writer.ts). */
+  writer?: BatchWriter;
   /** Options for readers, handed to each as `ReadContext.options` (see src/sources/types.ts). */
   readerOptions?: Record<string, unknown>;
   /** Wraps each store write, to commit other writes with it (see IngestOptions.commit). */
@@ -112,6 +115,7 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions): Promi
     detectors: opts.detectors,
     batchSize: opts.batchSize,
     onEvent: opts.onEvent,
+    writer: opts.writer,
     commit: opts.commit,
     onDetectorError: (name, e, err) => current?.error({ record: e.origin.record, line: e.origin.line }, `detector ${name} failed: ${err.message}`),
   });
@@ -170,6 +174,7 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions): Promi
           const seq = ++summary.events;
           ingest.add(e, `${idPrefix}:${seq}`, evidenceId, seq);
         }
+        await ingest.settle(1);
       }
     } catch (err) {
       ctx.error({}, `reading stopped: ${(err as Error).message}`);
@@ -177,6 +182,7 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions): Promi
     for (const note of input.notes ?? []) ctx.error({}, note);
     // Nodes are written with the last file's batch (see GraphBuilder); the rest now.
     ingest.flush();
+    await ingest.settle(0);
     summary.ms = Date.now() - started;
     finishFile(summary, evidenceId);
   }

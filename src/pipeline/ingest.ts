@@ -10,6 +10,7 @@ import type { Alert, Detector } from '../detect/types.js';
 import { GraphBuilder } from '../graph/builder.js';
 import type { Event } from '../normalize/event.js';
 import type { CaseStore, StoredEvent } from '../store/types.js';
+import type { BatchWriter } from '../store/sqlite/async-writer.js';
 import { linkAlert } from './alerts.js';
 
 export interface IngestOptions {
@@ -29,6 +30,12 @@ export interface IngestOptions {
    * one transaction with them.
    */
   commit?(write: () => void): void;
+  /**
+   * Writes batches on another thread (see store/sqlite/async-writer.ts) instead of through
+   * `store`: `flush` then returns before the batch is committed, and `settle`/`finish` wait.
+   * Not together with `commit`.
+   */
+  writer?: BatchWriter;
 }
 
 export class Ingestor {
@@ -79,18 +86,32 @@ export class Ingestor {
   /**
    * Writes what is pending in one transaction: events, alerts, edges and their occurrences, and
    * with `nodes` also the nodes held in memory (see GraphBuilder; they are written at `finish`, or
-   * earlier when many are held). After it returns, all of it is committed.
+   * earlier when many are held). After it returns, all of it is committed, unless a `writer` is
+   * set: then it is on its way, and `settle()` waits for it.
    */
   flush(opts: { nodes?: boolean } = {}): void {
     if (!this.pendingEvents.length && !this.pendingAlerts.length && this.graph.pending === 0 && !(opts.nodes && this.graph.heldNodes)) return;
     for (const a of this.pendingAlerts) linkAlert(this.graph, a);
     const batch = { events: this.pendingEvents, alerts: this.pendingAlerts, ...this.graph.drain(opts) };
-    const write = () => this.store.write(batch);
-    if (this.opts.commit) this.opts.commit(write);
-    else write();
+    if (this.opts.writer) {
+      const p = this.opts.writer.write(batch);
+      p.catch(() => {}); // observed in settle()
+      this.inflight.push(p);
+    } else {
+      const write = () => this.store.write(batch);
+      if (this.opts.commit) this.opts.commit(write);
+      else write();
+    }
     this.alerts += this.pendingAlerts.length;
     this.pendingEvents = [];
     this.pendingAlerts = [];
+  }
+
+  private inflight: Promise<void>[] = [];
+
+  /** Waits until at most `max` batches are on their way to the store (back-pressure). */
+  async settle(max = 0): Promise<void> {
+    while (this.inflight.length > max) await this.inflight.shift();
   }
 
   /** Ends the run: detectors that aggregate speak now; everything is written. */
@@ -108,5 +129,6 @@ export class Ingestor {
       }
     }
     this.flush({ nodes: true });
+    await this.settle(0);
   }
 }

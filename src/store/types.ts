@@ -38,9 +38,21 @@ export interface StoredEvent {
   event: Event;
 }
 
+/** An event already serialised for storage (see `prepareEvents`), cheap to hand to another thread. */
+export interface PreparedEvent {
+  pk: number;
+  id: string;
+  evidenceId: number;
+  ts: number;
+  host: string | null;
+  action: string;
+  body: string;
+}
+
 /** One transaction's worth of writes. */
 export interface WriteBatch {
   events?: StoredEvent[];
+  prepared?: PreparedEvent[];
   nodes?: GraphNode[];
   edges?: GraphEdge[];
   occurrences?: EdgeOccurrence[];

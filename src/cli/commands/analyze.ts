@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 
 import { buildDetectors } from '../../detect/index.js';
 import { analyzePaths } from '../../pipeline/analyze.js';
+import { openAsyncWriter } from '../../store/sqlite/async-writer.js';
 import { defaultDbPath, openStore } from '../../store/index.js';
 import { terminalProgress } from '../progress.js';
 import { summaryJson, summaryText, type SummaryData } from '../summary.js';
@@ -56,7 +57,14 @@ export function register(program: Command): void {
           if (eq > 0) readerOptions[kv.slice(0, eq)] = kv.slice(eq + 1);
         }
         if (o.fieldMap) readerOptions.fieldMap = o.fieldMap;
-        const result = await analyzePaths(inputs, { store: caseStore, detectors, progress: terminalProgress(o.progress && !o.json), readerOptions });
+        // SQLite's writing runs on a second thread, beside reading and detection.
+        const writer = db === ':memory:' ? undefined : openAsyncWriter(db, caseStore.name);
+        let result;
+        try {
+          result = await analyzePaths(inputs, { store: caseStore, detectors, progress: terminalProgress(o.progress && !o.json), readerOptions, writer });
+        } finally {
+          await writer?.close();
+        }
         const data: SummaryData = { caseName: caseStore.name, db, result, counts: caseStore.counts(), alerts: caseStore.alerts(), notes };
         if (o.out) {
           writeReport(o.out, caseStore, data, { lang: o.lang });

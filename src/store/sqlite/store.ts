@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import type { Alert, Level } from '../../detect/types.js';
 import type { EdgeOccurrence, GraphNode, NodeType, EdgeType } from '../../graph/types.js';
 import type {
+  PreparedEvent,
   CaseCounts,
   CaseInfo,
   CaseStore,
@@ -26,10 +27,23 @@ import { compact, rehydrate, type CompactEvent } from '../../normalize/rehydrate
 
 type Row = Record<string, unknown>;
 
+/**
+ * Events as rows: the primary key is evidence id * 2^26 + the event's number in its evidence,
+ * the same when the same evidence is read again into the case; the body is the compact form.
+ */
+export function prepareEvents(events: StoredEvent[]): PreparedEvent[] {
+  return events.map((ev) => {
+    const e = ev.event;
+    return { pk: ev.evidenceId * 2 ** 26 + ev.seq, id: ev.id, evidenceId: ev.evidenceId, ts: e['@timestamp'], host: e.host?.name ?? null, action: e.event.action, body: JSON.stringify(compact(e)) };
+  });
+}
+
 export function openSqliteStore(path: string): SqliteStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
+  // The analyze pipeline writes from a second connection (async-writer.ts): wait, do not fail.
+  db.pragma('busy_timeout = 10000');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('cache_size = -65536'); // 64 MiB
@@ -161,10 +175,8 @@ class SqliteCase implements CaseStore {
 
   private writeNow(b: WriteBatch): void {
     const cid = this.id;
-    for (const ev of b.events ?? []) {
-      const e = ev.event;
-      this.st.event.run(ev.evidenceId * 2 ** 26 + ev.seq, cid, ev.id, ev.evidenceId, e['@timestamp'], e.host?.name ?? null, e.event.action, JSON.stringify(compact(e)));
-    }
+    for (const p of b.events ? prepareEvents(b.events) : []) this.st.event.run(p.pk, cid, p.id, p.evidenceId, p.ts, p.host, p.action, p.body);
+    for (const p of b.prepared ?? []) this.st.event.run(p.pk, cid, p.id, p.evidenceId, p.ts, p.host, p.action, p.body);
     for (const n of b.nodes ?? []) this.writeNode(n);
     for (const o of b.occurrences ?? []) this.st.occurrence.run(cid, o.edgeId, o.eventId, o.seq, o.time, o.details ? JSON.stringify(o.details) : null);
     for (const e of b.edges ?? []) this.st.edge.run(cid, e.id, e.type, e.src, e.dst);
