@@ -36,7 +36,7 @@ test('service rules are indexed by the EventID their detection requires', () => 
   const engine = engineOf(rule(`selection:\n    EventID: 4624\n    LogonType: 10\ncondition: selection`, { logsource: 'product: windows\nservice: security' }));
   const v = engine.index.rules[0]!.variants[0]!;
   assert.deepEqual(v.eventIds, [4624]);
-  assert.equal(engine.index.candidates('win:security', 4625).length, 0);
+  assert.equal(engine.index.candidates('win:security', 4625).list.length, 0);
   assert.equal(run(engine, [{ Channel: 'Security', EventID: 4624, LogonType: '10' }]).length, 1);
   assert.equal(run(engine, [{ Channel: 'Security', EventID: 4625, LogonType: '10' }]).length, 0);
 });

@@ -85,15 +85,17 @@ export class SigmaDetector implements Detector {
     this.events++;
     const key = this.sourceKey(event);
     if (key === undefined) return;
-    const cands = this.engine.index.candidates(key, eventIdOf(event));
-    if (cands.length === 0) return;
+    const { list, prefilter } = this.engine.index.candidates(key, eventIdOf(event));
+    if (list.length === 0) return;
     this.candidateEvents++;
     const view = this.view;
     view.reset(event.raw);
+    if (prefilter) prefilter.run(view);
     let lastOrder = -1;
-    for (let i = 0; i < cands.length; i++) {
-      const v = cands[i]!;
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i]!;
       if (v.rule.order === lastOrder) continue; // the same rule through a second variant
+      if (prefilter && !prefilter.may(i)) continue;
       if (!v.pred(view)) continue;
       lastOrder = v.rule.order;
       this.matched(v, event, ctx);

@@ -5,6 +5,7 @@
  * regular expression. Regular expressions from `re` are translated from PCRE where JavaScript
  * spells a construct differently, and refused with a reason where it has no equivalent.
  */
+import { AhoCorasick } from './aho-corasick.js';
 import type { SigmaString } from './sigma-string.js';
 
 export type StringTest = (s: string) => boolean;
@@ -16,6 +17,9 @@ export interface BuiltTest {
 }
 
 const ALWAYS: StringTest = () => true;
+
+/** From this many `contains` values on, one Aho–Corasick pass beats a loop of `includes`. */
+const AHO_CORASICK_FROM = 6;
 
 function anyOf(tests: BuiltTest[]): BuiltTest {
   if (tests.length === 1) return tests[0]!;
@@ -88,7 +92,10 @@ export function buildStringTest(strings: readonly SigmaString[], lower: boolean)
   } else if (exact.size > 1) tests.push({ test: (s) => exact.has(s), cost: 1.5 });
   if (prefixes.length) tests.push(listTest(prefixes, (s, p) => s.startsWith(p), 2));
   if (suffixes.length) tests.push(listTest(suffixes, (s, p) => s.endsWith(p), 2));
-  if (contains.length) tests.push(listTest(contains, (s, p) => s.includes(p), 4));
+  if (contains.length >= AHO_CORASICK_FROM) {
+    const ac = new AhoCorasick([...new Set(contains)]);
+    tests.push({ test: (s) => ac.test(s), cost: 6 });
+  } else if (contains.length) tests.push(listTest(contains, (s, p) => s.includes(p), 4));
   tests.push(...others);
   if (tests.length === 0) return { test: () => false, cost: 0 };
   return anyOf(tests);

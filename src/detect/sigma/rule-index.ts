@@ -21,7 +21,8 @@ import {
 import { SigmaError } from './errors.js';
 import { FieldTable } from './event-view.js';
 import { ANY_WINDOWS, logsourceIncludes, resolveLogsource, type SourceVariant } from './logsources.js';
-import type { SigmaCorrelation, SigmaFilter, SigmaRule } from './types.js';
+import { bestOf, conditionAnchors, detectionAnchors, Prefilter, usable, type Anchors } from './prefilter.js';
+import type { ConditionNode, SigmaFilter, SigmaRule } from './types.js';
 
 export interface CompiledVariant {
   rule: CompiledRule;
@@ -31,7 +32,19 @@ export interface CompiledVariant {
   pred: Pred;
   /** Per positive search identifier: its predicate and the (mapped) fields it reads. */
   explain: { name: string; pred: Pred; fields: string[] }[];
+  /** A necessary literal condition for the prefilter (null: none known). */
+  anchors: Anchors;
 }
+
+/** The rules an event with a given source key and event id must meet, and their prefilter. */
+export interface CandidateSet {
+  list: CompiledVariant[];
+  /** Present when the list is long enough for the prefilter to pay. */
+  prefilter?: Prefilter;
+}
+
+/** Below this many candidates, running every closure is as cheap as the prefilter. */
+const PREFILTER_FROM = 6;
 
 export interface CompiledRule {
   rule: SigmaRule;
@@ -59,8 +72,8 @@ export class RuleIndex {
   readonly rules: CompiledRule[] = [];
   readonly failures: SigmaError[] = [];
   private readonly buckets = new Map<string, Bucket>();
-  private readonly cache = new Map<string, Map<number, CompiledVariant[]>>();
-  private readonly noEidCache = new Map<string, CompiledVariant[]>();
+  private readonly cache = new Map<string, Map<number, CandidateSet>>();
+  private readonly noEidCache = new Map<string, CandidateSet>();
 
   constructor(rules: SigmaRule[], filters: SigmaFilter[] = []) {
     for (const r of rules) {
@@ -98,6 +111,7 @@ export class RuleIndex {
       const env: CompileEnv = { fields: this.fields, fieldMap: source.fieldMap };
       const ids = new Map<string, CompiledPred>();
       const idEids = new Map<string, Set<number> | undefined>();
+      const idAnchors = new Map<string, Anchors>();
       for (const [name, node] of rule.detections) {
         try {
           ids.set(name, compileDetection(env, node));
@@ -105,8 +119,16 @@ export class RuleIndex {
           throw new Error(`in '${name}': ${(err as Error).message}`);
         }
         idEids.set(name, requiredEventIds(node, source.fieldMap));
+        idAnchors.set(name, detectionAnchors(node, source.fieldMap));
       }
-      let cond = compileCondition(rule.conditions.length === 1 ? rule.conditions[0]! : { k: 'or', c: rule.conditions }, ids);
+      const whole: ConditionNode = rule.conditions.length === 1 ? rule.conditions[0]! : { k: 'or', c: rule.conditions };
+      let cond = compileCondition(whole, ids);
+      const anchors = usable(
+        bestOf([
+          conditionAnchors(whole, idAnchors),
+          ...Object.entries(source.conditions ?? {}).map(([field, value]): Anchors => [{ field, strings: [value.toLowerCase()] }]),
+        ]),
+      );
       for (const f of applicable) cond = andPreds(cond, compileFilter(f, env));
       const extra = compileConditions(env, source.conditions);
       const pred = andPreds(extra, cond);
@@ -127,7 +149,14 @@ export class RuleIndex {
           pred: ids.get(name)!.pred,
           fields: [...detectionFields(node)].map((f) => mapField(env, f)),
         }));
-      compiled.variants.push({ rule: compiled, source, eventIds: eids ? [...eids].sort((a, b) => a - b) : undefined, pred: pred.pred, explain });
+      compiled.variants.push({
+        rule: compiled,
+        source,
+        eventIds: eids ? [...eids].sort((a, b) => a - b) : undefined,
+        pred: pred.pred,
+        explain,
+        anchors,
+      });
     }
     return compiled;
   }
@@ -149,23 +178,28 @@ export class RuleIndex {
   }
 
   /** Rules an event with this source key and event id must be checked against, in load order. */
-  candidates(key: string, eventId: number | undefined): CompiledVariant[] {
+  candidates(key: string, eventId: number | undefined): CandidateSet {
     if (eventId === undefined || Number.isNaN(eventId)) {
-      let list = this.noEidCache.get(key);
-      if (!list) {
-        list = this.collect(key, undefined);
-        this.noEidCache.set(key, list);
+      let set = this.noEidCache.get(key);
+      if (!set) {
+        set = this.candidateSet(this.collect(key, undefined));
+        this.noEidCache.set(key, set);
       }
-      return list;
+      return set;
     }
     let m = this.cache.get(key);
     if (!m) this.cache.set(key, (m = new Map()));
-    let list = m.get(eventId);
-    if (!list) {
-      list = this.collect(key, eventId);
-      m.set(eventId, list);
+    let set = m.get(eventId);
+    if (!set) {
+      set = this.candidateSet(this.collect(key, eventId));
+      m.set(eventId, set);
     }
-    return list;
+    return set;
+  }
+
+  private candidateSet(list: CompiledVariant[]): CandidateSet {
+    if (list.length < PREFILTER_FROM || !list.some((v) => v.anchors !== null)) return { list };
+    return { list, prefilter: new Prefilter(list.map((v) => v.anchors), this.fields) };
   }
 
   private collect(key: string, eventId: number | undefined): CompiledVariant[] {
@@ -196,12 +230,4 @@ function compileFilter(f: SigmaFilter, env: CompileEnv): CompiledPred {
   const ids = new Map<string, CompiledPred>();
   for (const [name, node] of f.detections) ids.set(name, compileDetection(env, node));
   return compileCondition(f.condition, ids);
-}
-
-/** Resolves correlation rule references (ids or names) and reports the ones that point nowhere. */
-export function correlationTargets(
-  c: SigmaCorrelation,
-  byRef: ReadonlyMap<string, unknown>,
-): { missing: string[] } {
-  return { missing: c.rules.filter((r) => !byRef.has(r)) };
 }

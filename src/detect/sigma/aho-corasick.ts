@@ -1,0 +1,162 @@
+/**
+ * Aho–Corasick: "does this text contain any of these strings", in one pass over the text however
+ * many strings there are. SigmaHQ rules carry `contains` lists of hundreds of values (script
+ * names, tool names) over long fields (command lines, PowerShell context); testing them one by
+ * one with `includes` costs hundreds of scans per event.
+ *
+ * The automaton is a complete DFA over the characters the patterns use (every other character
+ * is one "other" class that leads back to the root), stored as one typed array, so a step is an
+ * array read. Patterns and text are compared as given: callers lower-case both for Sigma's
+ * case-insensitive matching, or build with `foldAscii` to give each upper-case ASCII letter the
+ * class of its lower-case form, which lets lower-case patterns be searched in text as written
+ * (no lower-cased copy). `collect` reports every pattern found (the rule prefilter uses it);
+ * `test` stops at the first.
+ */
+
+export class AhoCorasick {
+  private readonly ascii = new Uint16Array(128);
+  private readonly wide = new Map<number, number>();
+  private readonly width: number;
+  /**
+   * The DFA: for row offset `state * width` plus character class, the next state's row offset
+   * shifted left once, with the low bit set when some pattern ends at that state. One read and a
+   * shift per character.
+   */
+  private readonly jump: Uint32Array;
+  readonly states: number;
+  /** True when some pattern is empty: every text matches. */
+  private readonly always: boolean;
+  /** Per state: first index in `outIds` of the patterns ending exactly there, and how many. */
+  private readonly outStart: Uint32Array;
+  private readonly outCount: Uint16Array;
+  private readonly outIds: Uint32Array;
+  /** Per state: the nearest state on its failure chain where some pattern ends (0 = none). */
+  private readonly dict: Uint32Array;
+
+  /** True when upper-case ASCII letters in the text match lower-case pattern letters. */
+  readonly foldsAscii: boolean;
+
+  constructor(patterns: readonly string[], opts: { foldAscii?: boolean } = {}) {
+    this.always = patterns.some((p) => p.length === 0);
+    // character classes: 0 is "a character no pattern uses"
+    let classes = 1;
+    for (const p of patterns) {
+      for (let i = 0; i < p.length; i++) {
+        const c = p.charCodeAt(i);
+        if (c < 128) {
+          if (this.ascii[c] === 0) this.ascii[c] = classes++;
+        } else if (!this.wide.has(c)) this.wide.set(c, classes++);
+      }
+    }
+    // folding is only offered when every pattern is ASCII: Unicode case mapping is not one to one
+    this.foldsAscii = Boolean(opts.foldAscii) && this.wide.size === 0;
+    if (this.foldsAscii) for (let c = 65; c <= 90; c++) this.ascii[c] = this.ascii[c + 32]!;
+    const width = classes;
+    this.width = width;
+    // trie
+    const maxStates = patterns.reduce((a, p) => a + p.length, 0) + 1;
+    const next = new Int32Array(maxStates * width).fill(-1);
+    const out = new Uint8Array(maxStates);
+    const ends: number[][] = [];
+    let states = 1;
+    patterns.forEach((p, id) => {
+      let s = 0;
+      for (let i = 0; i < p.length; i++) {
+        const k = s * width + this.classOf(p.charCodeAt(i));
+        if (next[k] === -1) next[k] = states++;
+        s = next[k]!;
+      }
+      out[s] = 1;
+      (ends[s] ??= []).push(id);
+    });
+    const own = new Uint8Array(out.subarray(0, states));
+    // failure links, breadth first, turning the trie into a complete DFA
+    const delta = new Uint32Array(states * width);
+    const fail = new Uint32Array(states);
+    const queue = new Uint32Array(states);
+    let head = 0;
+    let tail = 0;
+    for (let c = 0; c < width; c++) {
+      const t = next[c]!;
+      if (t > 0) {
+        delta[c] = t;
+        fail[t] = 0;
+        queue[tail++] = t;
+      } else delta[c] = 0;
+    }
+    const dict = new Uint32Array(states);
+    while (head < tail) {
+      const u = queue[head++]!;
+      const f = fail[u]!;
+      if (out[f]) out[u] = 1;
+      dict[u] = own[f] ? f : dict[f]!;
+      for (let c = 0; c < width; c++) {
+        const t = next[u * width + c]!;
+        if (t > 0) {
+          delta[u * width + c] = t;
+          fail[t] = delta[fail[u]! * width + c]!;
+          queue[tail++] = t;
+        } else delta[u * width + c] = delta[fail[u]! * width + c]!;
+      }
+    }
+    if (states * width >= 2 ** 31) throw new Error('pattern set too large for one automaton');
+    const jump = new Uint32Array(states * width);
+    for (let i = 0; i < jump.length; i++) {
+      const t = delta[i]!;
+      jump[i] = ((t * width) << 1) | out[t]!;
+    }
+    this.jump = jump;
+    this.states = states;
+    this.dict = dict;
+    this.outStart = new Uint32Array(states);
+    this.outCount = new Uint16Array(states);
+    const ids: number[] = [];
+    for (let s = 0; s < states; s++) {
+      const e = ends[s];
+      this.outStart[s] = ids.length;
+      if (e) {
+        this.outCount[s] = e.length;
+        ids.push(...e);
+      }
+    }
+    this.outIds = Uint32Array.from(ids);
+  }
+
+  private classOf(c: number): number {
+    return c < 128 ? this.ascii[c]! : (this.wide.get(c) ?? 0);
+  }
+
+  /** True when `text` contains at least one of the patterns. */
+  test(text: string): boolean {
+    if (this.always) return true;
+    const { ascii, wide, jump } = this;
+    const hasWide = wide.size > 0;
+    let row = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const e = jump[row + (c < 128 ? ascii[c]! : hasWide ? (wide.get(c) ?? 0) : 0)]!;
+      if (e & 1) return true;
+      row = e >>> 1;
+    }
+    return false;
+  }
+
+  /** Calls `found(patternIndex)` for every occurrence of every pattern in `text`. */
+  collect(text: string, found: (pattern: number) => void): void {
+    const { ascii, wide, jump, width, outStart, outCount, outIds, dict } = this;
+    const hasWide = wide.size > 0;
+    let row = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const e = jump[row + (c < 128 ? ascii[c]! : hasWide ? (wide.get(c) ?? 0) : 0)]!;
+      row = e >>> 1;
+      if ((e & 1) === 0) continue;
+      const s = row / width;
+      for (let t = outCount[s] ? s : dict[s]!; t !== 0; t = dict[t]!) {
+        const from = outStart[t]!;
+        const to = from + outCount[t]!;
+        for (let j = from; j < to; j++) found(outIds[j]!);
+      }
+    }
+  }
+}
