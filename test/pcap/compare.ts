@@ -19,7 +19,7 @@ type Row = Record<string, unknown>;
 const ID = ['id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p'];
 /** Fields compared per log (the list, plus the IP byte counts for conn). */
 export const COMPARED: Record<Log, string[]> = {
-  conn: [...ID, 'proto', 'service', 'orig_bytes', 'resp_bytes', 'orig_pkts', 'resp_pkts', 'orig_ip_bytes', 'resp_ip_bytes', 'conn_state', 'history', 'missed_bytes'],
+  conn: [...ID, 'proto', 'service', 'orig_bytes', 'resp_bytes', 'orig_pkts', 'resp_pkts', 'orig_ip_bytes', 'resp_ip_bytes', 'conn_state', 'history', 'missed_bytes', 'local_orig', 'local_resp'],
   dns: [...ID, 'proto', 'query', 'qtype_name', 'rcode_name', 'answers'],
   http: [...ID, 'method', 'host', 'uri', 'status_code', 'user_agent'],
   ssl: [...ID, 'version', 'server_name', 'cipher', 'established'],

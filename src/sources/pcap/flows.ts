@@ -313,6 +313,8 @@ export class Conn {
     } else {
       r.conn_state = 'OTH';
     }
+    r.local_orig = isPrivateAddress(this.origH);
+    r.local_resp = isPrivateAddress(this.respH);
     r.missed_bytes = this.missedBytes;
     if (this.history !== '') r.history = this.history;
     r.orig_pkts = this.origPkts;
@@ -414,6 +416,30 @@ export function flowKey(ip: IpPacket, sp: number, dp: number): string {
   const a = `${ip.src}/${sp}`;
   const b = `${ip.dst}/${dp}`;
   return `${ip.proto}|${a < b ? `${a}|${b}` : `${b}|${a}`}`;
+}
+
+/**
+ * Zeek's Site::private_address_space, which current Zeek uses as the local networks unless told
+ * otherwise: local_orig / local_resp say whether an address falls in it.
+ */
+const PRIVATE_V4: Array<[number, number]> = [
+  [0x00000000, 8], [0x0a000000, 8], [0x64400000, 10], [0x7f000000, 8], [0xa9fe0000, 16], [0xac100000, 12], [0xc0000000, 24],
+  [0xc0000200, 24], [0xc0a80000, 16], [0xe0000000, 24], [0xef000000, 8], [0xc6120000, 15], [0xc6336400, 24], [0xcb007100, 24], [0xf0000000, 4], [0xffffffff, 32],
+];
+
+export function isPrivateAddress(ip: string): boolean {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  if (m) {
+    const n = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
+    return PRIVATE_V4.some(([net, bits]) => (bits === 0 ? true : (n >>> (32 - bits)) === (net >>> (32 - bits))));
+  }
+  const v = ip.toLowerCase();
+  if (v === '::' || v === '::1') return true;
+  if (v.startsWith('::ffff:')) return isPrivateAddress(v.slice(7));
+  // 2001::/23 (IANA special purpose, Teredo among them), unique-local, link-local, documentation.
+  const m6 = /^2001:([0-9a-f]{0,4}):/.exec(v) ?? (/^2001::/.test(v) ? ['', '0'] : null);
+  if (m6 && parseInt(m6[1] || '0', 16) < 0x200) return true;
+  return /^f[cd][0-9a-f]{0,2}:/.test(v) || /^fe[89ab][0-9a-f]?:/.test(v) || v.startsWith('2001:db8:') || v.startsWith('64:ff9b:1:') || /^100::/.test(v);
 }
 
 /** Zeek reports content gaps only between cleanly established endpoints. */
