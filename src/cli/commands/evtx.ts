@@ -69,16 +69,15 @@ async function dump(file: string, o: DumpOptions): Promise<number> {
     for await (const batch of readEvtx(file, {
       json: !xml,
       xml,
+      text: true,
+      pretty: o.pretty === true,
       separateAttributes: o.separateJsonAttributes,
       threads,
       onIssue,
     })) {
       if (closed) break;
       let text = '';
-      for (const r of batch) {
-        if (xml) text += r.xml + '\n';
-        else text += (o.pretty ? JSON.stringify(r.json, null, 2) : JSON.stringify(r.json)) + '\n';
-      }
+      for (const r of batch) text += r.text + '\n';
       records += batch.length;
       if (!out.write(text) && !closed) await Promise.race([once(out, 'drain'), once(out, 'error')]);
     }

@@ -54,6 +54,12 @@ export interface RenderedRecord {
   json?: Record<string, unknown>;
   /** The crate-shaped XML text, when asked for. */
   xml?: string;
+  /**
+   * With `text`: the record as the text to print (a JSON line, indented JSON, or XML) instead of
+   * `json`/`xml`. Cheap to move between threads, so a dump on worker threads barely touches the
+   * main thread.
+   */
+  text?: string;
 }
 
 export type IssueKind =
@@ -82,6 +88,10 @@ export interface RenderOptions extends JsonRenderOptions {
   json?: boolean;
   /** Produce `xml` (default false). */
   xml?: boolean;
+  /** Hand out `text` instead of `json`/`xml` (XML when `xml` is set, else JSON). */
+  text?: boolean;
+  /** With `text` and JSON: indented by two spaces. */
+  pretty?: boolean;
 }
 
 export interface ChunkResult {
@@ -158,8 +168,12 @@ export function readChunk(buf: Buffer, index: number, fileOffset: number, opts: 
       const allowed = Math.min(MAX_RECORD_ELEMENTS, chunkBudget);
       budget.left = allowed;
       try {
-        if (wantJson) rec.json = renderRecordJson(root, opts);
-        if (wantXml) rec.xml = renderXml(root);
+        if (opts.text) {
+          rec.text = wantXml ? renderXml(root) : JSON.stringify(renderRecordJson(root, opts), null, opts.pretty ? 2 : undefined);
+        } else {
+          if (wantJson) rec.json = renderRecordJson(root, opts);
+          if (wantXml) rec.xml = renderXml(root);
+        }
       } finally {
         chunkBudget -= allowed - Math.max(0, budget.left);
       }

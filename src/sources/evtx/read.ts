@@ -61,7 +61,7 @@ export async function* readEvtxEvents(spec: EvtxSourceSpec, file: string, opts: 
 async function* readBatches(spec: EvtxSourceSpec, opts: ReadEvtxOptions, events: EventsRequest | undefined): AsyncGenerator<BatchResult> {
   const src = await openSource(spec);
   const report = (i: Issue): void => opts.onIssue?.(i);
-  const render: RenderOptions = { json: opts.json, xml: opts.xml, separateAttributes: opts.separateAttributes };
+  const render: RenderOptions = { json: opts.json, xml: opts.xml, separateAttributes: opts.separateAttributes, text: opts.text, pretty: opts.pretty };
   try {
     const head = await src.header();
     let header: FileHeader;

@@ -1,0 +1,276 @@
+/**
+ * EVTX throughput and memory, Loupe against its peers on the same files:
+ *
+ * - Loupe's reader rendering every record as the evtx crate's JSON (as the text `loupe evtx dump`
+ *   prints, and as JS objects), as XML, and as normalised Loupe events; on one thread and on two
+ *   worker threads;
+ * - libevtx's `evtxexport` (Debian libevtx-utils), default text export and `-f xml`;
+ * - python-evtx's `evtx_dump.py` (Debian python3-evtx), its record loop run in one process for
+ *   all files (so interpreter start-up is paid once, in its favour).
+ *
+ * Datasets: all shared EVTX files (evtx/samples and the sigma-regression cases), and a 1 GB file
+ * built from the samples' chunks under the system temp folder (deleted at the end). python-evtx
+ * reads ~0.15 MB/s, so on the 1 GB file it is timed on the file's first 32 MB of chunks.
+ *
+ * Each measurement runs in a process of its own so that its peak memory (max RSS, worker threads
+ * included) is its own. Throughput is given per wall-clock second and per CPU second (user +
+ * system, all threads): on a shared machine the second is the steadier comparison, the first is
+ * what the workers buy. Usage: npm run bench -- evtx  (LOUPE_EVTX_BENCH_GB=0.25 for a smaller file)
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { needShared, shared } from '../test/helpers/shared.js';
+
+const SELF = fileURLToPath(import.meta.url);
+const CHUNK = 65536;
+const HEADER = 4096;
+
+interface Measure {
+  seconds: number;
+  /** CPU seconds (user + system, all threads): what a busy shared machine does not inflate. */
+  cpu: number;
+  bytes: number;
+  records: number;
+  errors: number;
+  maxRssMb: number;
+}
+
+// ------------------------------------------------------------------------------------------
+// Child mode: read the files, print one JSON line with the figures.
+
+async function measureChild(mode: string, threads: number, files: string[]): Promise<void> {
+  const { readEvtx, readEvtxEvents, closeEvtxWorkers } = await import('../src/sources/evtx/read.js');
+  let records = 0;
+  let errors = 0;
+  let bytes = 0;
+  const onIssue = (i: { kind: string }): void => {
+    if (i.kind !== 'warning') errors++;
+  };
+  // Start the workers before the clock: their start-up is a once-per-process cost.
+  if (threads > 0) {
+    for await (const b of readEvtx(files[0], { threads, workerThreshold: 0 })) void b;
+  }
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  for (const f of files) {
+    bytes += statSync(f).size;
+    const opts = { threads, workerThreshold: 0, onIssue, json: mode !== 'xml', xml: mode === 'xml', text: mode === 'text' };
+    if (mode === 'events') {
+      for await (const b of readEvtxEvents(f, f, opts)) records += b.length;
+    } else {
+      for await (const b of readEvtx(f, opts)) records += b.length;
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  await closeEvtxWorkers();
+  const m: Measure = { seconds, cpu: (c.user + c.system) / 1e6, bytes, records, errors, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  process.stdout.write(JSON.stringify(m) + '\n');
+}
+
+// ------------------------------------------------------------------------------------------
+// Parent mode.
+
+function listEvtx(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) listEvtx(p, out);
+    else if (name.endsWith('.evtx')) out.push(p);
+  }
+  return out;
+}
+
+function loupe(mode: string, threads: number, files: string[]): Measure {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--measure', mode, String(threads), ...files], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (r.status !== 0) throw new Error(`measure ${mode}/${threads} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measure;
+}
+
+interface Timed {
+  seconds: number;
+  cpu: number;
+  maxRssMb: number;
+}
+
+/** Runs `cmd` under /usr/bin/time; output to /dev/null. Wall and CPU seconds, max RSS (MB). */
+function timed(cmd: string, args: string[]): Timed {
+  const r = spawnSync('/usr/bin/time', ['-f', 'LOUPE_TIME %e %U %S %M', cmd, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 64 << 20,
+  });
+  const m = /LOUPE_TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? '');
+  if (!m) throw new Error(`${cmd} failed: ${(r.stderr ?? '').slice(0, 500)}`);
+  return { seconds: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), maxRssMb: Number(m[4]) / 1024 };
+}
+
+function evtxexport(files: string[], xml: boolean): Timed {
+  const sum: Timed = { seconds: 0, cpu: 0, maxRssMb: 0 };
+  for (const f of files) {
+    const t = timed('evtxexport', xml ? ['-f', 'xml', f] : [f]);
+    sum.seconds += t.seconds;
+    sum.cpu += t.cpu;
+    sum.maxRssMb = Math.max(sum.maxRssMb, t.maxRssMb);
+  }
+  return sum;
+}
+
+/** python-evtx: evtx_dump.py's record loop, for all files in one interpreter. */
+function pythonEvtx(files: string[]): Timed {
+  const script = [
+    'import sys, Evtx.Evtx as evtx',
+    'out = open("/dev/null", "w")',
+    'for path in sys.argv[1:]:',
+    '    with evtx.Evtx(path) as log:',
+    '        for record in log.records():',
+    '            try:',
+    '                out.write(record.xml())',
+    '            except Exception:',
+    '                pass',
+  ].join('\n');
+  return timed('/usr/bin/python3', ['-c', script, ...files]);
+}
+
+function have(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+/** A file of about `bytes` made of the samples' chunks (each chunk intact), and its first `prefix` bytes. */
+function buildBigFile(path: string, bytes: number, samples: string[]): void {
+  const chunks: Buffer[] = [];
+  for (const f of samples) {
+    const b = readFileSync(f);
+    for (let o = HEADER; o + CHUNK <= b.length; o += CHUNK) {
+      const c = b.subarray(o, o + CHUNK);
+      if (c.toString('latin1', 0, 8) === 'ElfChnk\0') chunks.push(c);
+    }
+  }
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, readFileSync(samples.find((f) => f.endsWith('security.evtx')) ?? samples[0]).subarray(0, HEADER));
+    let size = HEADER;
+    for (let i = 0; size < bytes; i++) {
+      writeSync(fd, chunks[i % chunks.length]);
+      size += CHUNK;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function copyPrefix(src: string, dst: string, bytes: number): void {
+  const fd = openSync(dst, 'w');
+  const buf = readFileSync(src).subarray(0, HEADER + Math.floor((bytes - HEADER) / CHUNK) * CHUNK);
+  writeSync(fd, buf);
+  closeSync(fd);
+}
+
+const mb = (b: number): string => (b / 1e6).toFixed(1);
+const num = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+function line(label: string, m: Measure): void {
+  console.log(
+    `  ${label.padEnd(38)} wall ${m.seconds.toFixed(2).padStart(7)} s ${(m.bytes / 1e6 / m.seconds).toFixed(1).padStart(6)} MB/s ${num(m.records / m.seconds).padStart(8)} rec/s` +
+      ` | cpu ${m.cpu.toFixed(2).padStart(7)} s ${(m.bytes / 1e6 / m.cpu).toFixed(1).padStart(6)} MB/cpu-s | peak RSS ${m.maxRssMb.toFixed(0)} MB` +
+      (m.errors ? ` | ${num(m.records)} records, ${m.errors} errors` : ''),
+  );
+}
+
+function peerLine(label: string, t: Timed, bytes: number, records: number, vs: [string, Measure][]): void {
+  line(label, { ...t, bytes, records, errors: 0 });
+  for (const [name, m] of vs) {
+    const wall = (m.bytes / m.seconds) / (bytes / t.seconds);
+    const cpu = (m.bytes / m.cpu) / (bytes / t.cpu);
+    console.log(`      Loupe ${name} vs ${label}: ${wall.toFixed(1)}x (wall MB/s), ${cpu.toFixed(1)}x (MB per CPU second)`);
+  }
+}
+
+/** Loupe's figures on `files`, each measurement in its own process. */
+function measureAll(files: string[]): Record<'j0' | 'j2' | 't0' | 't2' | 'x0' | 'x2' | 'e0' | 'e2', Measure> {
+  const m = {
+    t0: loupe('text', 0, files),
+    t2: loupe('text', 2, files),
+    j0: loupe('json', 0, files),
+    j2: loupe('json', 2, files),
+    x0: loupe('xml', 0, files),
+    x2: loupe('xml', 2, files),
+    e0: loupe('events', 0, files),
+    e2: loupe('events', 2, files),
+  };
+  line('Loupe JSON lines (text), 1 thread', m.t0);
+  line('Loupe JSON lines (text), 2 workers', m.t2);
+  line('Loupe JSON objects, 1 thread', m.j0);
+  line('Loupe JSON objects, 2 workers', m.j2);
+  line('Loupe XML, 1 thread', m.x0);
+  line('Loupe XML, 2 workers', m.x2);
+  line('Loupe events (normalised), 1 thread', m.e0);
+  line('Loupe events (normalised), 2 workers', m.e2);
+  return m;
+}
+
+async function parent(): Promise<void> {
+  const missing = needShared('evtx', 'samples');
+  if (missing) {
+    console.log(`evtx bench skipped: ${missing}`);
+    return;
+  }
+  const samples = listEvtx(shared('evtx', 'samples'));
+  const regression = existsSync(shared('sigma-regression', 'regression_data')) ? listEvtx(shared('sigma-regression', 'regression_data')) : [];
+  const allShared = [...samples, ...regression];
+  const sharedBytes = allShared.reduce((a, f) => a + statSync(f).size, 0);
+  const gb = Number(process.env.LOUPE_EVTX_BENCH_GB ?? 1);
+  const big = join(tmpdir(), `loupe-evtx-bench-${process.pid}.evtx`);
+  const bigPrefix = join(tmpdir(), `loupe-evtx-bench-${process.pid}-prefix.evtx`);
+  const peers = { evtxexport: have('evtxexport'), python: existsSync('/usr/bin/evtx_dump.py') };
+  console.log(`EVTX bench: ${allShared.length} shared files (${mb(sharedBytes)} MB), then a ${gb} GB file; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  if (!peers.evtxexport) console.log('  (evtxexport not installed: apt-get install -y libevtx-utils)');
+  if (!peers.python) console.log('  (python-evtx not installed: apt-get install -y python3-evtx)');
+
+  try {
+    // ---- all shared files
+    console.log(`\nAll shared EVTX files (${allShared.length} files, ${mb(sharedBytes)} MB):`);
+    const r = measureAll(allShared);
+    if (peers.evtxexport) {
+      peerLine('evtxexport (text)', evtxexport(allShared, false), sharedBytes, r.j0.records, [['JSON text 1 thread', r.t0], ['JSON text 2 workers', r.t2]]);
+      peerLine('evtxexport -f xml', evtxexport(allShared, true), sharedBytes, r.j0.records, [['XML 1 thread', r.x0], ['XML 2 workers', r.x2]]);
+    }
+    if (peers.python) {
+      peerLine('python-evtx (XML)', pythonEvtx(allShared), sharedBytes, r.j0.records, [['XML 1 thread', r.x0], ['JSON text 1 thread', r.t0]]);
+    }
+
+    // ---- 1 GB
+    buildBigFile(big, gb * 1e9, samples);
+    const bigBytes = statSync(big).size;
+    console.log(`\nOne ${mb(bigBytes)} MB file built from the samples' chunks:`);
+    const b = measureAll([big]);
+    console.log(`  memory as files grow (peak RSS, ${mb(sharedBytes)} MB of files -> one ${mb(bigBytes)} MB file): ` +
+      `JSON objects 1 thread ${r.j0.maxRssMb.toFixed(0)} -> ${b.j0.maxRssMb.toFixed(0)} MB, 2 workers ${r.j2.maxRssMb.toFixed(0)} -> ${b.j2.maxRssMb.toFixed(0)} MB, ` +
+      `events 2 workers ${r.e2.maxRssMb.toFixed(0)} -> ${b.e2.maxRssMb.toFixed(0)} MB`);
+    if (peers.evtxexport) {
+      peerLine('evtxexport (text)', evtxexport([big], false), bigBytes, b.j0.records, [['JSON text 1 thread', b.t0], ['JSON text 2 workers', b.t2]]);
+      peerLine('evtxexport -f xml', evtxexport([big], true), bigBytes, b.j0.records, [['XML 1 thread', b.x0], ['XML 2 workers', b.x2]]);
+    }
+    if (peers.python) {
+      const prefixBytes = 32 * 1024 * 1024;
+      copyPrefix(big, bigPrefix, prefixBytes);
+      const pBytes = statSync(bigPrefix).size;
+      // Its records/s on the prefix: the prefix holds the same share of records as of bytes.
+      peerLine(`python-evtx (XML), first ${mb(pBytes)} MB`, pythonEvtx([bigPrefix]), pBytes, Math.round(b.j0.records * (pBytes / bigBytes)), [['XML 1 thread', b.x0], ['JSON text 1 thread', b.t0]]);
+    }
+  } finally {
+    rmSync(big, { force: true });
+    rmSync(bigPrefix, { force: true });
+  }
+}
+
+if (process.argv[2] === '--measure') {
+  await measureChild(process.argv[3], Number(process.argv[4]), process.argv.slice(5));
+} else {
+  await parent();
+}
