@@ -1,6 +1,6 @@
 /**
- * The compiled JSON plans (render-json-compiled.ts) must render exactly what the general renderer
- * renders: every record of every shared sample, both ways.
+ * The compiled JSON plans (render-json-compiled.ts, and render-json-text.ts writing JSON text) must
+ * render exactly what the general renderer renders: every record of every shared sample.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,9 +11,10 @@ import { readChunk } from '../../src/sources/evtx/chunk.js';
 import { renderJson } from '../../src/sources/evtx/render-json.js';
 import { planCovers, renderPlanned } from '../../src/sources/evtx/render-json-compiled.js';
 import { budget } from '../../src/sources/evtx/resolve.js';
+import { renderJsonText } from '../../src/sources/evtx/render-json-text.js';
 import { jsonDiff } from './helpers.js';
 
-test('compiled plans render every sample record as the general renderer does', { skip: needShared('evtx', 'samples') }, () => {
+test('compiled plans (objects and JSON text) render every sample record as the general renderer does', { skip: needShared('evtx', 'samples') }, () => {
   const dir = shared('evtx', 'samples');
   let records = 0;
   let planned = 0;
@@ -33,9 +34,12 @@ test('compiled plans render every sample record as the general renderer does', {
         const general = renderJson(root);
         budget.left = 1e9;
         assert.deepEqual(jsonDiff(renderPlanned(root), general), [], `${f} record ${rec.recordId}`);
+        // The text plans write the same JSON (parsed back, it is the same object).
+        budget.left = 1e9;
+        assert.deepEqual(jsonDiff(JSON.parse(renderJsonText(root, false)), general), [], `${f} record ${rec.recordId} as text`);
       }
     }
   }
-  console.log(`evtx plans: ${planned} of ${records} sample records rendered through compiled plans, all equal to the general renderer`);
+  console.log(`evtx plans: ${planned} of ${records} sample records rendered through compiled plans (objects and text), all equal to the general renderer`);
   assert.ok(planned > records * 0.9);
 });

@@ -15,6 +15,7 @@ import * as render_xml from './render-xml.js';
 import * as time from './time.js';
 import * as resolver from './resolve.js';
 import * as compiled from './render-json-compiled.js';
+import * as jsonText from './render-json-text.js';
 
 // Imported values copied to module constants once, so hot paths do not pay a getter per access
 // when the modules run through a transpiling loader (tsx); with native ESM this costs nothing.
@@ -26,6 +27,7 @@ const { renderXml } = render_xml;
 const { filetimeMs, filetimeText } = time;
 const { budget } = resolver;
 const { planCovers, renderPlanned } = compiled;
+const { renderJsonText } = jsonText;
 
 export const RECORD_MAGIC = 0x00002a2a;
 /**
@@ -169,7 +171,11 @@ export function readChunk(buf: Buffer, index: number, fileOffset: number, opts: 
       budget.left = allowed;
       try {
         if (opts.text) {
-          rec.text = wantXml ? renderXml(root) : JSON.stringify(renderRecordJson(root, opts), null, opts.pretty ? 2 : undefined);
+          rec.text = wantXml
+            ? renderXml(root)
+            : opts.separateAttributes
+              ? JSON.stringify(renderRecordJson(root, opts), null, opts.pretty ? 2 : undefined)
+              : renderJsonText(root, opts.pretty === true);
         } else {
           if (wantJson) rec.json = renderRecordJson(root, opts);
           if (wantXml) rec.xml = renderXml(root);

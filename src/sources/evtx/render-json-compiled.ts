@@ -92,12 +92,24 @@ function signature(n: Node, out: string[]): void {
   }
 }
 
+const signatures = new WeakMap<Template, string>();
+
+/** A string equal for templates of the same structure (names, attributes, nodes, placeholders). */
+export function templateSignature(tpl: Template): string {
+  let sig = signatures.get(tpl);
+  if (sig === undefined) {
+    const parts: string[] = [];
+    signature(tpl.root, parts);
+    sig = parts.join('|');
+    signatures.set(tpl, sig);
+  }
+  return sig;
+}
+
 function planSlot(tpl: Template): { root?: JsonPlan; container?: JsonPlan } {
   let p = plansByTemplate.get(tpl);
   if (p) return p;
-  const parts: string[] = [];
-  signature(tpl.root, parts);
-  const sig = parts.join('|');
+  const sig = templateSignature(tpl);
   p = plansBySignature.get(sig);
   if (!p) {
     if (plansBySignature.size >= MAX_PLANS) plansBySignature.clear();
