@@ -10,7 +10,7 @@ import { DnsAnalyzer } from './dns.js';
 import { FlowTable, type App, type Conn, type FlowOptions, type PacketMeta, type TransportInfo } from './flows.js';
 import { HttpAnalyzer, looksLikeHttpReply, looksLikeHttpRequest } from './http.js';
 import { Reassembler, decodeIp, type IpPacket } from './ip.js';
-import { decodeLink, ethernet, fromEthertype, fromPppProtocol, type L3 } from './link.js';
+import { decodeLink, ethernet, fromEthertype, fromPppProtocol, newL3, type L3 } from './link.js';
 import { TlsAnalyzer, looksLikeTls } from './tls.js';
 import { QuicAnalyzer, looksLikeQuicInitial } from './quic.js';
 import { FtpAnalyzer, FtpDataAnalyzer } from './ftp.js';
@@ -107,12 +107,12 @@ export class CaptureAnalyzer {
     if ((ip.proto === 4 || ip.proto === 41 || ip.proto === 47) && depth < MAX_TUNNEL_DEPTH) {
       if (this.ipTunnel(ts, ip, meta, depth)) return;
     }
-    const res = this.flows.packet(ts, ip, meta);
-    if (!res) {
+    const conn = this.flows.packet(ts, ip, meta);
+    if (!conn) {
       if (ip.proto === 6 || ip.proto === 17 || ip.proto === 1 || ip.proto === 58) this.problem(`${ip.proto === 6 ? 'TCP' : ip.proto === 17 ? 'UDP' : 'ICMP'} header truncated`);
       return;
     }
-    if (ip.proto === 17 && depth < MAX_TUNNEL_DEPTH && !res.dropped) this.udpTunnel(ts, res.conn, res.t, meta, depth);
+    if (ip.proto === 17 && depth < MAX_TUNNEL_DEPTH && !this.flows.lastDropped) this.udpTunnel(ts, conn, this.flows.lastTransport!, meta, depth);
   }
 
   private tunnelUid(key: string): string {
@@ -135,7 +135,9 @@ export class CaptureAnalyzer {
     const b = ip.l4;
     const key = `${ip.proto === 47 ? 'gre' : 'ip'}|${ip.src < ip.dst ? `${ip.src}|${ip.dst}` : `${ip.dst}|${ip.src}`}`;
     if (ip.proto === 4 || ip.proto === 41) {
-      this.inner(ts, b, { version: ip.proto === 4 ? 4 : 6, offset: 0 }, meta, this.tunnelUid(key), depth);
+      const l3 = newL3();
+      l3.version = ip.proto === 4 ? 4 : 6;
+      this.inner(ts, b, l3, meta, this.tunnelUid(key), depth);
       return true;
     }
     // GRE
@@ -161,7 +163,7 @@ export class CaptureAnalyzer {
   }
 
   private greInner(b: Buffer, proto: number, p: number, flags: number): L3 | undefined {
-    const out: L3 = { version: 0, offset: 0 };
+    const out: L3 = newL3();
     switch (proto) {
       case 0x0800:
       case 0x86dd:
@@ -197,7 +199,7 @@ export class CaptureAnalyzer {
     const port = (n: number) => sp === n || dp === n;
     if (port(4789) && b.length >= 8 && b[0]! & 0x08) {
       conn.services.add('vxlan');
-      this.inner(ts, b, ethernet(b, 8, { version: 0, offset: 0 }), meta, conn.uid, depth);
+      this.inner(ts, b, ethernet(b, 8, newL3()), meta, conn.uid, depth);
       return;
     }
     if (port(6081) && b.length >= 8 && b[0]! >> 6 === 0) {
@@ -206,7 +208,7 @@ export class CaptureAnalyzer {
       const p = 8 + optLen;
       if (p > b.length) return;
       conn.services.add('geneve');
-      const l3 = proto === 0x6558 ? ethernet(b, p, { version: 0, offset: 0 }) : fromEthertype(b, proto, p, { version: 0, offset: 0 });
+      const l3 = proto === 0x6558 ? ethernet(b, p, newL3()) : fromEthertype(b, proto, p, newL3());
       this.inner(ts, b, l3, meta, conn.uid, depth);
       return;
     }
@@ -227,7 +229,10 @@ export class CaptureAnalyzer {
       const v = b[p]! >> 4;
       if (v !== 4 && v !== 6) return;
       conn.services.add('gtpv1');
-      this.inner(ts, b, { version: v as 4 | 6, offset: p }, meta, conn.uid, depth);
+      const l3 = newL3();
+      l3.version = v as 4 | 6;
+      l3.offset = p;
+      this.inner(ts, b, l3, meta, conn.uid, depth);
       return;
     }
     if (port(3544)) {
@@ -241,7 +246,10 @@ export class CaptureAnalyzer {
       if (b.length >= p + 8 && b[p] === 0 && b[p + 1] === 0) p += 8;
       if (b.length >= p + 40 && b[p]! >> 4 === 6 && 40 + b.readUInt16BE(p + 4) <= b.length - p) {
         conn.services.add('teredo');
-        this.inner(ts, b, { version: 6, offset: p }, meta, conn.uid, depth);
+        const l3 = newL3();
+        l3.version = 6;
+        l3.offset = p;
+        this.inner(ts, b, l3, meta, conn.uid, depth);
       }
       return;
     }

@@ -337,20 +337,24 @@ export interface FlowOptions {
   uidSeed?: number;
 }
 
-export interface TransportInfo {
-  srcPort: number;
-  dstPort: number;
-  /** TCP */
-  seq?: number;
-  ack?: number;
-  flags?: number;
-  win?: number;
-  hdrLen: number;
-  /** Payload as captured, and its length on the wire. */
-  payload: Buffer;
-  payloadLen: number;
-  icmpType?: number;
-  icmpCode?: number;
+/** The transport header of one packet (one class, so every packet's info has the same shape). */
+export class TransportInfo {
+  constructor(
+    readonly srcPort: number,
+    readonly dstPort: number,
+    readonly hdrLen: number,
+    /** Payload as captured, and its length on the wire. */
+    readonly payload: Buffer,
+    readonly payloadLen: number,
+    /** TCP */
+    readonly seq: number | undefined = undefined,
+    readonly ack: number | undefined = undefined,
+    readonly flags: number | undefined = undefined,
+    readonly win: number | undefined = undefined,
+    /** ICMP */
+    readonly icmpType: number | undefined = undefined,
+    readonly icmpCode: number | undefined = undefined,
+  ) {}
 }
 
 const FIN = 0x01;
@@ -370,17 +374,17 @@ export function parseTransport(ip: IpPacket): TransportInfo | undefined | 'short
     if (cap < 20) return 'short';
     const off = (r[o + 12]! >> 4) * 4;
     if (off < 20 || off > cap) return 'short';
-    return {
-      srcPort: r.readUInt16BE(o),
-      dstPort: r.readUInt16BE(o + 2),
-      seq: r.readUInt32BE(o + 4),
-      ack: r.readUInt32BE(o + 8),
-      flags: r[o + 13]!,
-      win: r.readUInt16BE(o + 14),
-      hdrLen: off,
-      payload: cap > off ? r.subarray(o + off, ip.l4end) : EMPTY,
-      payloadLen: Math.max(0, ip.l4Len - off),
-    };
+    return new TransportInfo(
+      r.readUInt16BE(o),
+      r.readUInt16BE(o + 2),
+      off,
+      cap > off ? r.subarray(o + off, ip.l4end) : EMPTY,
+      Math.max(0, ip.l4Len - off),
+      r.readUInt32BE(o + 4),
+      r.readUInt32BE(o + 8),
+      r[o + 13]!,
+      r.readUInt16BE(o + 14),
+    );
   }
   const b = ip.l4;
   if (ip.proto === 17) {
@@ -388,16 +392,16 @@ export function parseTransport(ip: IpPacket): TransportInfo | undefined | 'short
     const ulen = b.readUInt16BE(4);
     // A UDP length beyond the IP payload is not trusted; below 8 it is damage.
     const plen = Math.max(0, Math.min(ulen >= 8 ? ulen : ip.l4Len, ip.l4Len) - 8);
-    return { srcPort: b.readUInt16BE(0), dstPort: b.readUInt16BE(2), hdrLen: 8, payload: b.subarray(8, 8 + plen), payloadLen: plen };
+    return new TransportInfo(b.readUInt16BE(0), b.readUInt16BE(2), 8, b.subarray(8, 8 + plen), plen);
   }
   if (ip.proto === 1 || ip.proto === 58) {
     if (b.length < 4) return 'short';
     const type = b[0]!;
     const code = b[1]!;
     const cp = icmpCounterpart(ip.proto === 58, type, code);
-    return { srcPort: type, dstPort: cp.port, hdrLen: 8, payload: b.subarray(Math.min(8, b.length)), payloadLen: Math.max(0, ip.l4Len - 8), icmpType: type, icmpCode: code };
+    return new TransportInfo(type, cp.port, 8, b.subarray(Math.min(8, b.length)), Math.max(0, ip.l4Len - 8), undefined, undefined, undefined, undefined, type, code);
   }
-  return { srcPort: 0, dstPort: 0, hdrLen: 0, payload: b, payloadLen: ip.l4Len };
+  return new TransportInfo(0, 0, 0, b, ip.l4Len);
 }
 
 /**
@@ -467,7 +471,11 @@ export class FlowTable {
   }
 
   /** Feeds one IP packet; returns the connection it belongs to (for tunnel decapsulation), or undefined. */
-  packet(ts: number, ip: IpPacket, meta: PacketMeta): { conn: Conn; t: TransportInfo; dropped?: true } | undefined {
+  /** The transport header of the last packet given to `packet`, and whether it was dropped. */
+  lastTransport?: TransportInfo;
+  lastDropped = false;
+
+  packet(ts: number, ip: IpPacket, meta: PacketMeta): Conn | undefined {
     if (ts > this.now) this.now = ts;
     if (this.now - this.lastSweep >= 10) this.sweep(this.now);
     const t = parseTransport(ip);
@@ -484,8 +492,9 @@ export class FlowTable {
       if (!conn) return undefined;
     }
     const isOrig = conn.origP === t.srcPort && (conn.origNum >= 0 ? conn.origNum === ip.srcNum() : conn.origH === ip.src);
-    if (!this.deliver(conn, ts, ip, t, isOrig)) return { conn, t, dropped: true };
-    return { conn, t };
+    this.lastTransport = t;
+    this.lastDropped = !this.deliver(conn, ts, ip, t, isOrig);
+    return conn;
   }
 
   private expired(conn: Conn, ts: number, ip: IpPacket, t: TransportInfo): boolean {

@@ -40,7 +40,12 @@ export const LINKTYPE = {
   LINUX_SLL2: 276,
 } as const;
 
-const NONE: L3 = { version: 0, offset: 0 };
+const NONE: L3 = newL3();
+
+/** A link-layer result with every field present, so all of them share one object shape (faster). */
+export function newL3(): L3 {
+  return { version: 0, offset: 0, vlan: undefined, innerVlan: undefined, l2src: undefined, l2dst: undefined, l2off: undefined, frame: undefined, problem: undefined };
+}
 
 const HEX2: string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
 
@@ -169,7 +174,7 @@ function nflog(b: Buffer, out: L3): L3 {
 
 /** Finds the IP packet in a frame of the given link type. */
 export function decodeLink(linktype: number, b: Buffer): L3 {
-  const out: L3 = { version: 0, offset: 0 };
+  const out: L3 = newL3();
   switch (linktype) {
     case LINKTYPE.ETHERNET:
       return ethernet(b, 0, out);
