@@ -36,7 +36,11 @@ export class AhoCorasick {
   /** True when upper-case ASCII letters in the text match lower-case pattern letters. */
   readonly foldsAscii: boolean;
 
-  constructor(patterns: readonly string[], opts: { foldAscii?: boolean } = {}) {
+  /**
+   * `ids` gives the number reported for each pattern (default: its index), so several automata
+   * can share one numbering.
+   */
+  constructor(patterns: readonly string[], opts: { foldAscii?: boolean; ids?: readonly number[] } = {}) {
     this.always = patterns.some((p) => p.length === 0);
     // character classes: 0 is "a character no pattern uses"
     let classes = 1;
@@ -67,7 +71,7 @@ export class AhoCorasick {
         s = next[k]!;
       }
       out[s] = 1;
-      (ends[s] ??= []).push(id);
+      (ends[s] ??= []).push(opts.ids?.[id] ?? id);
     });
     const own = new Uint8Array(out.subarray(0, states));
     // failure links, breadth first, turning the trie into a complete DFA
@@ -141,14 +145,24 @@ export class AhoCorasick {
     return false;
   }
 
-  /** Calls `found(patternIndex)` for every occurrence of every pattern in `text`. */
-  collect(text: string, found: (pattern: number) => void): void {
+  /**
+   * Calls `found(pattern id)` for every occurrence of every pattern in `text`. Returns whether the
+   * text has any non-ASCII character (for LiteralSet, which then runs its second automaton).
+   */
+  collect(text: string, found: (pattern: number) => void): boolean {
     const { ascii, wide, jump, width, outStart, outCount, outIds, dict } = this;
     const hasWide = wide.size > 0;
+    let sawWide = false;
     let row = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      const e = jump[row + (c < 128 ? ascii[c]! : hasWide ? (wide.get(c) ?? 0) : 0)]!;
+      let k = 0;
+      if (c < 128) k = ascii[c]!;
+      else {
+        sawWide = true;
+        if (hasWide) k = wide.get(c) ?? 0;
+      }
+      const e = jump[row + k]!;
       row = e >>> 1;
       if ((e & 1) === 0) continue;
       const s = row / width;
@@ -158,5 +172,113 @@ export class AhoCorasick {
         for (let j = from; j < to; j++) found(outIds[j]!);
       }
     }
+    return sawWide;
+  }
+}
+
+/**
+ * The same search with a sparse trie and failure links followed at run time: slower per
+ * character than the DFA but small whatever the alphabet. Used for the non-ASCII patterns.
+ */
+export class SparseAhoCorasick {
+  private readonly children: Map<number, number>[] = [new Map()];
+  private readonly fail: number[] = [0];
+  /** Pattern ids ending at each state, including those reached through failure links. */
+  private readonly outs: number[][] = [[]];
+  readonly states: number;
+
+  constructor(patterns: readonly string[], ids?: readonly number[]) {
+    patterns.forEach((p, i) => {
+      let s = 0;
+      for (let j = 0; j < p.length; j++) {
+        const c = p.charCodeAt(j);
+        let t = this.children[s]!.get(c);
+        if (t === undefined) {
+          t = this.children.length;
+          this.children.push(new Map());
+          this.fail.push(0);
+          this.outs.push([]);
+          this.children[s]!.set(c, t);
+        }
+        s = t;
+      }
+      this.outs[s]!.push(ids?.[i] ?? i);
+    });
+    const queue: number[] = [...this.children[0]!.values()];
+    for (let h = 0; h < queue.length; h++) {
+      const u = queue[h]!;
+      for (const [c, t] of this.children[u]!) {
+        let f = this.fail[u]!;
+        while (f !== 0 && !this.children[f]!.has(c)) f = this.fail[f]!;
+        const g = this.children[f]!.get(c);
+        this.fail[t] = g !== undefined && g !== t ? g : 0;
+        this.outs[t]!.push(...this.outs[this.fail[t]!]!);
+        queue.push(t);
+      }
+    }
+    this.states = this.children.length;
+  }
+
+  collect(text: string, found: (pattern: number) => void): void {
+    let s = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      let t = this.children[s]!.get(c);
+      while (t === undefined && s !== 0) {
+        s = this.fail[s]!;
+        t = this.children[s]!.get(c);
+      }
+      s = t ?? 0;
+      const o = this.outs[s]!;
+      for (let j = 0; j < o.length; j++) found(o[j]!);
+    }
+  }
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Lower-case literals searched case-insensitively in text as written. ASCII patterns go into an
+ * automaton that folds ASCII case itself (no lower-cased copy of the text); the few patterns
+ * with other characters (Unicode dashes from `windash`, homoglyphs) go into a sparse automaton
+ * that only runs, on a lower-cased copy, when the text has a non-ASCII character. Keeping them
+ * apart keeps the DFA's alphabet small: one DFA over the thousand-odd Unicode characters SigmaHQ
+ * rules use would cost hundreds of megabytes.
+ */
+export class LiteralSet {
+  private readonly ascii: AhoCorasick | undefined;
+  private readonly wide: SparseAhoCorasick | undefined;
+  readonly states: number;
+
+  constructor(patterns: readonly string[]) {
+    const a: string[] = [];
+    const aIds: number[] = [];
+    const w: string[] = [];
+    const wIds: number[] = [];
+    patterns.forEach((p, i) => {
+      if (NON_ASCII.test(p)) {
+        w.push(p);
+        wIds.push(i);
+      } else {
+        a.push(p);
+        aIds.push(i);
+      }
+    });
+    this.ascii = a.length ? new AhoCorasick(a, { foldAscii: true, ids: aIds }) : undefined;
+    this.wide = w.length ? new SparseAhoCorasick(w, wIds) : undefined;
+    this.states = (this.ascii?.states ?? 0) + (this.wide?.states ?? 0);
+  }
+
+  collect(text: string, found: (pattern: number) => void): void {
+    const sawWide = this.ascii ? this.ascii.collect(text, found) : NON_ASCII.test(text);
+    if (this.wide && sawWide) this.wide.collect(text.toLowerCase(), found);
+  }
+
+  test(text: string): boolean {
+    let hit = false;
+    this.collect(text, () => {
+      hit = true;
+    });
+    return hit;
   }
 }

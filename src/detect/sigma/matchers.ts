@@ -5,7 +5,7 @@
  * regular expression. Regular expressions from `re` are translated from PCRE where JavaScript
  * spells a construct differently, and refused with a reason where it has no equivalent.
  */
-import { AhoCorasick } from './aho-corasick.js';
+import { LiteralSet } from './aho-corasick.js';
 import type { SigmaString } from './sigma-string.js';
 
 export type StringTest = (s: string) => boolean;
@@ -93,7 +93,7 @@ export function buildStringTest(strings: readonly SigmaString[], lower: boolean)
   if (prefixes.length) tests.push(listTest(prefixes, (s, p) => s.startsWith(p), 2));
   if (suffixes.length) tests.push(listTest(suffixes, (s, p) => s.endsWith(p), 2));
   if (contains.length >= AHO_CORASICK_FROM) {
-    const ac = new AhoCorasick([...new Set(contains)]);
+    const ac = new LiteralSet([...new Set(contains)]);
     tests.push({ test: (s) => ac.test(s), cost: 6 });
   } else if (contains.length) tests.push(listTest(contains, (s, p) => s.includes(p), 4));
   tests.push(...others);

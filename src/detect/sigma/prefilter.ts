@@ -7,7 +7,7 @@
  * seen (plus the few with no anchor) run their full closures. The prefilter never decides a
  * match; it only skips rules that cannot match.
  */
-import { AhoCorasick } from './aho-corasick.js';
+import { LiteralSet } from './aho-corasick.js';
 import { toText, type EventView, type FieldTable } from './event-view.js';
 import type { ConditionNode, DetectionItem, DetectionNode } from './types.js';
 
@@ -230,9 +230,7 @@ export function usable(a: Anchors): Anchors {
 
 interface FieldAutomaton {
   slot: number;
-  ac: AhoCorasick;
-  /** The automaton folds ASCII case itself: scan the value as written, no lower-cased copy. */
-  raw: boolean;
+  ac: LiteralSet;
   /** Per pattern: positions (in the candidate list) of the rules it anchors. */
   rules: number[][];
   /** Where this field's patterns start in the shared `seen` stamps. */
@@ -241,8 +239,7 @@ interface FieldAutomaton {
 
 /** When some rule searches keywords in every value, one pass over the whole record serves all rules. */
 interface RecordAutomaton {
-  ac: AhoCorasick;
-  raw: boolean;
+  ac: LiteralSet;
   /** Per pattern: the rules it anchors and in which field (null: any). */
   entries: { rule: number; field: string | null }[][];
 }
@@ -306,8 +303,7 @@ export class Prefilter {
           }
         }
       });
-      const ac = new AhoCorasick([...ids.keys()], { foldAscii: true });
-      this.record = { ac, raw: ac.foldsAscii, entries };
+      this.record = { ac: new LiteralSet([...ids.keys()]), entries };
       this.seen = new Uint32Array(entries.length);
       return;
     }
@@ -328,8 +324,7 @@ export class Prefilter {
     let base = 0;
     for (const [field, m] of byField) {
       const patterns = [...m.keys()];
-      const ac = new AhoCorasick(patterns, { foldAscii: true });
-      this.fields.push({ slot: fields.slot(field), ac, raw: ac.foldsAscii, rules: patterns.map((p) => m.get(p)!), base });
+      this.fields.push({ slot: fields.slot(field), ac: new LiteralSet(patterns), rules: patterns.map((p) => m.get(p)!), base });
       base += patterns.length;
     }
     this.seen = new Uint32Array(base);
@@ -359,7 +354,7 @@ export class Prefilter {
       return;
     }
     for (const fa of this.fields) {
-      const v = fa.raw ? view.text(fa.slot) : view.lower(fa.slot);
+      const v = view.text(fa.slot);
       if (v === undefined) continue;
       this.current = fa;
       this.stamp++;
@@ -370,7 +365,7 @@ export class Prefilter {
 
   private scanValue(v: unknown, depth: number): void {
     const rec = this.record!;
-    if (typeof v === 'string') rec.ac.collect(rec.raw ? v : v.toLowerCase(), this.onRecordPattern);
+    if (typeof v === 'string') rec.ac.collect(v, this.onRecordPattern);
     else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') rec.ac.collect(String(v), this.onRecordPattern);
     else if (v !== null && typeof v === 'object' && depth < MAX_DEPTH) {
       const key = this.key;

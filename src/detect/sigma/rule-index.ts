@@ -74,6 +74,8 @@ export class RuleIndex {
   private readonly buckets = new Map<string, Bucket>();
   private readonly cache = new Map<string, Map<number, CandidateSet>>();
   private readonly noEidCache = new Map<string, CandidateSet>();
+  /** Off only to check that the prefilter never changes a result (tests, benchmarks). */
+  usePrefilter = true;
 
   constructor(rules: SigmaRule[], filters: SigmaFilter[] = []) {
     for (const r of rules) {
@@ -179,6 +181,14 @@ export class RuleIndex {
 
   /** Rules an event with this source key and event id must be checked against, in load order. */
   candidates(key: string, eventId: number | undefined): CandidateSet {
+    if (!this.usePrefilter) {
+      const set = this.candidatesWithPrefilter(key, eventId);
+      return { list: set.list };
+    }
+    return this.candidatesWithPrefilter(key, eventId);
+  }
+
+  private candidatesWithPrefilter(key: string, eventId: number | undefined): CandidateSet {
     if (eventId === undefined || Number.isNaN(eventId)) {
       let set = this.noEidCache.get(key);
       if (!set) {
