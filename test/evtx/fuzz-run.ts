@@ -27,7 +27,7 @@ export interface FuzzOptions {
   seed: number;
   /** A mutant slower than this counts as a hang. */
   boundMs: number;
-  /** Render XML too (every other mutant). */
+  /** Render XML too (every third mutant), and JSON text (every third): all three renderers. */
   xml?: boolean;
   onProgress?(done: number, stats: FuzzStats): void;
 }
@@ -53,7 +53,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzStats> {
       for await (const batch of readEvtx(buf, {
         threads: 0,
         json: true,
-        xml: o.xml === true && i % 2 === 1,
+        xml: o.xml === true && i % 3 === 1,
+        text: o.xml === true && i % 3 === 2,
         onIssue: (is) => {
           if (is.kind === 'warning') stats.warnings++;
           else if (is.kind === 'record') stats.recordErrors++;
