@@ -139,8 +139,9 @@ test('FireEye AX 8.1: one DNS event per lookup with its answers, processinfo att
   assert.deepEqual(set.registry, { path: 'HKU\\S-1-5-21\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\bar', hive: 'HKU', key: 'S-1-5-21\\Software\\Microsoft\\Windows\\CurrentVersion\\Run', value: 'bar', data: { strings: ['C:\\bar.exe'] } });
   const { k } = await graph(text);
   // by hand: launched explorer→bar 1; file_of bar.exe, explorer.exe 2; dns_query_for 1; resolves_to .1 .2 (dns) (+ crl.example.com→.1 via http) 3;
-  // connected_to bar→.1 1; http_request_to 1; uri_of 1; wrote ps1, b.exe 2; changed_value 1; read_key 1
-  assert.deepEqual(k.edgesByType, { changed_value: 1, connected_to: 1, dns_query_for: 1, file_of: 2, http_request_to: 1, launched: 1, read_key: 1, resolves_to: 3, uri_of: 1, wrote: 2 });
+  // connected_to bar→.1 1; http_request_to 1; uri_of 1; wrote ps1, b.exe 2; changed_value 1; read_key 1;
+  // copied_to a.exe→b.exe (the CopyFile) 1
+  assert.deepEqual(k.edgesByType, { changed_value: 1, connected_to: 1, copied_to: 1, dns_query_for: 1, file_of: 2, http_request_to: 1, launched: 1, read_key: 1, resolves_to: 3, uri_of: 1, wrote: 2 });
 });
 
 test('FireEye AX 8.2 (os-changes as an object, ISO occurred) and a report cut short', async () => {
