@@ -145,11 +145,16 @@ export class ChunkContext {
 
   /** Parses a record's BinXML (`size` bytes at `off`) into its root element or template instance. */
   record(off: number, size: number): Element | Instance {
-    const roots = new Parser(this, 0).fragment(off, size, RECORD);
+    // One parser serves every record of the chunk (records are parsed one at a time).
+    const p = (this.recordParser ??= new Parser(this, 0));
+    p.reset();
+    const roots = p.fragment(off, size, RECORD);
     if (roots.length === 0) throw new EvtxFormatError('BinXML has no root element', off);
     if (roots.length > 1) throw new EvtxFormatError('more than one root element', off);
     return roots[0];
   }
+
+  private recordParser: Parser | null = null;
 }
 
 /** The element being opened: collects attributes until its start tag closes. */
@@ -179,6 +184,15 @@ class Parser {
   ) {
     this.b = chunk.buf;
     if (depth > MAX_FRAGMENT_DEPTH) throw new EvtxFormatError(`BinXML nested more than ${MAX_FRAGMENT_DEPTH} levels`, 0);
+  }
+
+  /** Ready for another record (the root list handed out last time is reused). */
+  reset(): void {
+    this.pos = 0;
+    this.stack.length = 0;
+    this.opening = null;
+    this.roots.length = 0;
+    this.mode = RECORD;
   }
 
   /** Records the names this parse borrows from outside [start, end). */
