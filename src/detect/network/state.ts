@@ -3,7 +3,7 @@
  * distinct destination, name, TLS server, certificate, HTTP host, IDS signature and
  * source→destination pair, never the events themselves. Memory grows with distinct things,
  * not with records, except the beacon series (one timestamp and one size per connection,
- * capped per pair as RITA caps it).
+ * capped per pair as RITA caps it, 16 bytes a connection).
  */
 import type { EventRef } from '../types.js';
 import type { Event } from '../../normalize/event.js';
@@ -88,12 +88,19 @@ export interface PairSeries {
   src: string;
   dst: string;
   n: number;
-  ts: Uint32Array;
-  bytes: Float64Array;
+  /** Whole seconds and originator bytes per connection; plain arrays (small typed arrays cost more to grow). */
+  ts: number[];
+  bytes: number[];
   first: number;
   last: number;
   refs: EventRef[];
   dropped: number;
+}
+
+export interface IpEntry {
+  tuples: DestAgg[];
+  /** Beacon series by source address. */
+  pairs: Map<string, PairSeries> | undefined;
 }
 
 export interface LongConn {
@@ -128,6 +135,9 @@ export const DEFAULT_LIMITS: StateLimits = {
   urlWatch: false,
 };
 
+/** Event references kept per beacon series: a few examples, not every connection's. */
+const PAIR_REFS = 3;
+
 function pushBounded<T>(arr: T[], v: T, max: number): void {
   if (arr.length < max && !arr.includes(v)) arr.push(v);
 }
@@ -137,8 +147,11 @@ function newAgg(ms: number): Agg {
 }
 
 export class NetworkState {
-  /** Per destination address, its (protocol, port, service) tuples: no key strings built per record. */
-  readonly destinations = new Map<string, DestAgg[]>();
+  /**
+   * Per destination address: its (protocol, port, service) tuples, and the beacon series of
+   * each source talking to it. One map look-up per record finds both; no key strings are built.
+   */
+  readonly destinations = new Map<string, IpEntry>();
   /** Every DNS name (query or CNAME) seen resolving to an address, per canonical-as-logged address. */
   readonly namesByIp = new Map<string, string[]>();
   readonly names = new Map<string, NameAgg>();
@@ -149,8 +162,6 @@ export class NetworkState {
   readonly certs = new Map<string, CertInfo>();
   readonly files = new Map<string, FileAgg>();
   readonly ids = new Map<string, IdsAgg>();
-  /** Beacon series per source, then destination (no key strings built per record). */
-  readonly pairs = new Map<string, Map<string, PairSeries>>();
   readonly longConns = new Map<string, LongConn>();
   /** Records read per log, and records left out with why (a row without the fields a check needs). */
   readonly records: Record<string, number> = {};
@@ -169,13 +180,17 @@ export class NetworkState {
   /** Local hosts: originators of connections, DNS, HTTP and TLS records. */
   hosts(): string[] {
     const out = new Set(this.localHosts);
-    for (const src of this.pairs.keys()) out.add(src);
+    for (const e of this.destinations.values()) if (e.pairs) for (const src of e.pairs.keys()) out.add(src);
     for (const d of this.allDestinations()) for (const s of d.sources) out.add(s);
     return [...out].sort();
   }
 
   *allDestinations(): Generator<DestAgg> {
-    for (const list of this.destinations.values()) yield* list;
+    for (const e of this.destinations.values()) yield* e.tuples;
+  }
+
+  *allPairs(): Generator<PairSeries> {
+    for (const e of this.destinations.values()) if (e.pairs) yield* e.pairs.values();
   }
 
   *allSessions(): Generator<SslAgg> {
@@ -251,8 +266,9 @@ export class NetworkState {
     const proto = rp === 'tcp' || rp === 'udp' || rp === 'icmp' ? rp : this.lower(rp, 16, 'unknown');
     const rs = row.service;
     const service = rs === undefined ? '' : rs === 'ssl' || rs === 'dns' || rs === 'http' ? rs : this.lower(rs, 64, '');
-    let list = this.destinations.get(ip);
-    if (list === undefined) this.destinations.set(ip, (list = []));
+    let entry = this.destinations.get(ip);
+    if (entry === undefined) this.destinations.set(ip, (entry = { tuples: [], pairs: undefined }));
+    const list = entry.tuples;
     let d: DestAgg | undefined;
     for (let i = 0; i < list.length; i++) {
       const x = list[i]!;
@@ -281,33 +297,24 @@ export class NetworkState {
     if (secs > this.maxTs) this.maxTs = secs;
     if (source === undefined) return;
     if (this.limits.beacons) {
-      let bySrc = this.pairs.get(source);
-      if (bySrc === undefined) this.pairs.set(source, (bySrc = new Map()));
-      let s = bySrc.get(ip);
+      let bySrc = entry.pairs;
+      if (bySrc === undefined) entry.pairs = bySrc = new Map();
+      let s = bySrc.get(source);
       if (s === undefined) {
-        s = { src: source, dst: ip, n: 0, ts: new Uint32Array(8), bytes: new Float64Array(8), first: ms, last: ms, refs: [], dropped: 0 };
-        bySrc.set(ip, s);
+        s = { src: source, dst: ip, n: 0, ts: [], bytes: [], first: ms, last: ms, refs: [], dropped: 0 };
+        bySrc.set(source, s);
       }
       if (s.n >= this.limits.beaconMaxSeries) s.dropped++;
       else {
-        if (s.n === s.ts.length) {
-          const cap = Math.min(s.ts.length * 2, this.limits.beaconMaxSeries);
-          const t2 = new Uint32Array(cap);
-          t2.set(s.ts);
-          s.ts = t2;
-          const b2 = new Float64Array(cap);
-          b2.set(s.bytes);
-          s.bytes = b2;
-        }
-        s.ts[s.n] = secs;
+        s.ts.push(secs);
         // RITA scores the originator's IP bytes; orig_bytes when the log lacks them.
         const oib = row.orig_ip_bytes;
-        s.bytes[s.n] = typeof oib === 'number' ? oib : typeof ob === 'number' ? ob : 0;
+        s.bytes.push(typeof oib === 'number' ? oib : typeof ob === 'number' ? ob : 0);
         s.n++;
       }
       if (ms > s.last) s.last = ms;
       if (ms < s.first) s.first = ms;
-      if (s.refs.length < this.limits.maxRefs) s.refs.push(ref);
+      if (s.refs.length < PAIR_REFS) s.refs.push(ref);
     }
     const dur = row.duration;
     if (typeof dur === 'number' && dur >= this.limits.longConnectionSeconds) {

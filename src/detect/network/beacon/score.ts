@@ -32,24 +32,37 @@ export const BEACON_DEFAULTS = {
 
 export const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
+type Values = ArrayLike<number>;
+
+/** An ascending copy (typed-array sort: numeric, no comparator call per pair). */
+function sortedCopy(values: Values): Float64Array {
+  return Float64Array.from(values).sort();
+}
+
 /** Median of an ascending array (mean of the two middle values when the count is even). */
-export function median(sorted: readonly number[]): number {
+export function median(sorted: Values): number {
   const n = sorted.length;
   if (n === 0) return NaN;
   const mid = n >> 1;
   return n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export function quartiles(sorted: readonly number[]): { q1: number; q2: number; q3: number } {
+function medianOf(sorted: Values, from: number, to: number): number {
+  const n = to - from;
+  const mid = from + (n >> 1);
+  return n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function quartiles(sorted: Values): { q1: number; q2: number; q3: number } {
   const n = sorted.length;
   if (n < 2) throw new RangeError('quartiles need at least two values');
   const c1 = n % 2 === 0 ? n / 2 : (n - 1) / 2;
   const c2 = n % 2 === 0 ? n / 2 : c1 + 1;
-  return { q1: median(sorted.slice(0, c1)), q2: median(sorted), q3: median(sorted.slice(c2)) };
+  return { q1: medianOf(sorted, 0, c1), q2: medianOf(sorted, 0, n), q3: medianOf(sorted, c2, n) };
 }
 
 /** 1 − |Bowley skewness|; the skewness is 0 for narrow or degenerate spreads. Needs 3 values. */
-export function bowleySkewScore(sorted: readonly number[]): { skew: number; score: number } {
+export function bowleySkewScore(sorted: Values): { skew: number; score: number } {
   if (sorted.length < 3) throw new RangeError('skewness needs at least three values');
   const { q1, q2, q3 } = quartiles(sorted);
   const den = q3 - q1;
@@ -58,17 +71,19 @@ export function bowleySkewScore(sorted: readonly number[]): { skew: number; scor
 }
 
 /** (median − MAD) / median, floored at 0; `defaultScore` when the median is below 1. */
-export function madScore(sorted: readonly number[], defaultScore: number): { mad: number; score: number } {
+export function madScore(sorted: Values, defaultScore: number): { mad: number; score: number } {
   if (sorted.length === 0) throw new RangeError('MAD needs values');
   const m = median(sorted);
-  const mad = median(sorted.map((x) => Math.abs(x - m)).sort((a, b) => a - b));
+  const dev = new Float64Array(sorted.length);
+  for (let i = 0; i < sorted.length; i++) dev[i] = Math.abs(sorted[i]! - m);
+  const mad = median(dev.sort());
   let score = m >= 1 ? (m - mad) / m : defaultScore;
   if (score < 0 || Number.isNaN(score)) score = 0;
   return { mad, score };
 }
 
-export function statisticalScore(values: readonly number[], defaultMad: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
+export function statisticalScore(values: Values, defaultMad: number): number {
+  const sorted = sortedCopy(values);
   return round3((bowleySkewScore(sorted).score + madScore(sorted, defaultMad).score) / 2);
 }
 
@@ -77,30 +92,32 @@ export function statisticalScore(values: readonly number[], defaultMad: number):
  * zero intervals (connections in the same second) left out. Undefined with fewer than 4
  * timestamps or 3 non-zero intervals (RITA refuses those series too).
  */
-export function timestampScore(timestamps: readonly number[]): number | undefined {
+export function timestampScore(timestamps: Values): number | undefined {
   if (timestamps.length < 4) return undefined;
-  const ts = [...timestamps].sort((a, b) => a - b);
-  const deltas: number[] = [];
+  const ts = sortedCopy(timestamps);
+  const deltas = new Float64Array(ts.length - 1);
+  let k = 0;
   for (let i = 1; i < ts.length; i++) {
     const d = ts[i]! - ts[i - 1]!;
-    if (d > 0) deltas.push(d);
+    if (d > 0) deltas[k++] = d;
   }
-  if (deltas.length < 3) return undefined;
-  return statisticalScore(deltas, 1);
+  if (k < 3) return undefined;
+  return statisticalScore(deltas.subarray(0, k), 1);
 }
 
 /** Data-size regularity over bytes per connection; undefined with fewer than 3 values. */
-export function dataSizeScore(bytes: readonly number[]): number | undefined {
+export function dataSizeScore(bytes: Values): number | undefined {
   if (bytes.length < 3) return undefined;
   return statisticalScore(bytes, 0);
 }
 
 /** Connections per bin over [min, max] cut into `bins` equal bins; the last bin holds `max`. */
-export function histogram(datasetMin: number, datasetMax: number, timestamps: readonly number[], bins: number = BEACON_DEFAULTS.bins): number[] {
+export function histogram(datasetMin: number, datasetMax: number, timestamps: Values, bins: number = BEACON_DEFAULTS.bins): number[] {
   if (!(datasetMax > datasetMin)) throw new RangeError('the dataset span must be positive');
   const step = (datasetMax - datasetMin) / bins;
   const counts = new Array<number>(bins).fill(0);
-  for (const t of timestamps) {
+  for (let i = 0; i < timestamps.length; i++) {
+    const t = timestamps[i]!;
     let j = Math.floor((t - datasetMin) / step);
     if (j >= bins) j = bins - 1;
     if (j < 0) j = 0;
@@ -196,13 +213,15 @@ export interface BeaconScore {
  * `bytes` one value per connection. Undefined when the series cannot be scored (too few
  * connections, a zero-length dataset span, all connections in the same second).
  */
-export function scoreBeacon(timestamps: readonly number[], bytes: readonly number[], datasetMin: number, datasetMax: number): BeaconScore | undefined {
-  const unique = new Set(timestamps).size;
-  if (unique < BEACON_DEFAULTS.minConnections || !(datasetMax > datasetMin)) return undefined;
-  const ts = timestampScore(timestamps);
+export function scoreBeacon(timestamps: Values, bytes: Values, datasetMin: number, datasetMax: number): BeaconScore | undefined {
+  if (!(datasetMax > datasetMin)) return undefined;
+  const sorted = sortedCopy(timestamps);
+  let unique = sorted.length > 0 ? 1 : 0;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) unique++;
+  if (unique < BEACON_DEFAULTS.minConnections) return undefined;
+  const ts = timestampScore(sorted);
   const ds = dataSizeScore(bytes);
   if (ts === undefined || ds === undefined) return undefined;
-  const sorted = [...timestamps].sort((a, b) => a - b);
   const h = histogram(datasetMin, datasetMax, sorted);
   const fc = frequencyCounts(h);
   const hist = Math.max(cvScore(h), bimodalFitScore(fc.freq, fc.totalBars));

@@ -17,11 +17,9 @@ export function checkBeacons(ctx: CheckContext): void {
   if (!ctx.opts.heuristics || !ctx.opts.beacons) return;
   const { minTs, maxTs } = ctx.state;
   if (!(maxTs > minTs)) return;
-  for (const bySrc of ctx.state.pairs.values()) for (const p of bySrc.values()) {
+  for (const p of ctx.state.allPairs()) {
     if (p.n < 4 || ctx.destinationWhitelisted(p.dst)) continue;
-    const ts = Array.from(p.ts.subarray(0, p.n));
-    const bytes = Array.from(p.bytes.subarray(0, p.n));
-    const s = scoreBeacon(ts, bytes, minTs, maxTs);
+    const s = scoreBeacon(p.ts, p.bytes, minTs, maxTs);
     if (!s) continue;
     const level = beaconLevel(s.score);
     if (!level) continue;
