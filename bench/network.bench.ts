@@ -232,6 +232,7 @@ async function analysis(nConns: number): Promise<void> {
   jitter = rng(11);
   global.gc?.();
   const rss0 = process.memoryUsage().rss;
+  const heap0 = process.memoryUsage().heapUsed;
   const cpu0 = process.cpuUsage();
   const det = new NetworkDetector({ iocs, whitelist });
   t = performance.now();
@@ -240,8 +241,11 @@ async function analysis(nConns: number): Promise<void> {
   const t2 = performance.now();
   const f = await det.analyse();
   const finishMs = performance.now() - t2;
-  const rss1 = process.memoryUsage().rss;
   const cpu = process.cpuUsage(cpu0);
+  const rss1 = process.memoryUsage().rss;
+  global.gc?.();
+  // What the detector holds after the run (state + findings), garbage collected.
+  const heldMB = mb(process.memoryUsage().heapUsed - heap0);
   const analysisMs = ingestMs - genMs + finishMs;
   const byRule: Record<string, number> = {};
   for (const a of f.alerts) byRule[a.ruleId] = (byRule[a.ruleId] ?? 0) + 1;
@@ -253,7 +257,7 @@ async function analysis(nConns: number): Promise<void> {
       `${Math.round(rate).toLocaleString('en-US')} connections/s; TinyCheck ${Math.round(tinycheckRate).toLocaleString('en-US')}/s (60k in 12.2 s) → ×${Math.round(rate / tinycheckRate)}`,
   );
   console.log(`analysis: CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s for generation + analysis (wall ${((ingestMs + finishMs) / 1000).toFixed(2)} s; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
-  console.log(`analysis: ${f.alerts.length} alerts ${JSON.stringify(byRule)}; RSS +${mb(rss1 - rss0)} MB, peak RSS ${maxRss()} MB`);
+  console.log(`analysis: ${f.alerts.length} alerts ${JSON.stringify(byRule)}; RSS +${mb(rss1 - rss0)} MB, heap held after GC +${heldMB} MB, peak RSS ${maxRss()} MB`);
 }
 
 async function main(): Promise<void> {
