@@ -15,6 +15,13 @@ export interface DetectorOptions {
   whitelist?: string[];
   /** Language of alert texts. */
   lang?: string;
+  /** The store file, for indicators imported with `loupe iocs import`. */
+  db?: string;
+  /** Network checks that look things up (name servers, WHOIS); off by default. */
+  active?: boolean;
+  /** Leave out TinyCheck's built-in indicator feed / whitelist. */
+  noDefaultIocs?: boolean;
+  noDefaultWhitelist?: boolean;
   /** Process chains: threshold, roots, allow-rule files, plugin folder (see chains/family.ts). */
   chains?: import('./chains/family.js').ChainFamilyOptions;
 }

@@ -7,8 +7,9 @@ import type { SummaryData } from '../cli/summary.js';
 import type { CaseStore } from '../store/types.js';
 import type { ReportOptions } from './index.js';
 import { escapeHtml as h } from './escape.js';
+import { NETWORK_CSS, networkSectionHtml } from './network-report.js';
 
-export function renderHtmlReport(store: CaseStore, d: SummaryData, _opts: ReportOptions = {}): string {
+export function renderHtmlReport(store: CaseStore, d: SummaryData, opts: ReportOptions = {}): string {
   const counts = d.counts;
   const alerts = [...d.alerts].sort((a, b) => LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level) || a.time - b.time);
   const rows = (cells: string[]) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
@@ -23,6 +24,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}td,th{border-bot
 th{background:#f3f5f7}code{font:12px ui-monospace,monospace;word-break:break-all}
 .critical{color:#fff;background:#8b0000}.high{background:#f7c4c4}.medium{background:#fbe3b5}.low{background:#e4eef8}.informational{background:#eee}
 .lvl{padding:.1rem .4rem;border-radius:.25rem}
+${opts.network ? NETWORK_CSS : ''}
 </style></head><body>
 <h1>Loupe report: ${h(d.caseName)}</h1>
 <p>${d.result.events.toLocaleString('en-US')} events from ${d.result.files.length} inputs; ${d.result.errors.toLocaleString('en-US')} records in error.</p>
@@ -31,6 +33,7 @@ th{background:#f3f5f7}code{font:12px ui-monospace,monospace;word-break:break-all
 <table><tr><th>time (UTC)</th><th>level</th><th>rule</th><th>host</th><th>ATT&amp;CK</th><th>count</th></tr>
 ${alerts.slice(0, 2000).map((a) => rows([h(new Date(a.time).toISOString()), `<span class="lvl ${a.level}">${a.level}</span>`, h(a.title), h(a.host ?? ''), h(a.techniques.join(', ')), String(a.count)])).join('\n')}
 </table>
+${opts.network ? `<h2>Network verdict</h2>\n${networkSectionHtml(opts.network, opts.lang)}` : ''}
 <h2>Evidence</h2>
 <table><tr><th>file</th><th>format</th><th>events</th><th>errors</th><th>sha256</th></tr>
 ${evidence.map((e) => rows([h(e.name), h(e.format), String(e.records), `${e.errors}${e.errorSamples.length ? `<br><code>${h(e.errorSamples.slice(0, 3).join('\n'))}</code>` : ''}`, `<code>${h(e.sha256 ?? '')}</code>`])).join('\n')}

@@ -105,7 +105,21 @@ function detailsBlock(a: Alert): string {
   return parts.join('<br>');
 }
 
-export function renderNetworkReportHtml(input: NetworkReportInput, langIn?: string): string {
+/** The report's style sheet (also used by the case report). */
+export const NETWORK_CSS = `body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:70rem;color:#1d232a;padding:0 1rem}
+h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:2px solid #d8dee4}table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
+td,th{border-bottom:1px solid #d8dee4;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f3f5f7}
+code{font:12px ui-monospace,Menlo,Consolas,monospace;word-break:break-all}.muted{color:#57606a;font-size:.9em}
+.banner{padding:1rem 1.2rem;border-radius:.4rem;font-size:1.15rem;font-weight:600}
+.banner.high{background:#b42318;color:#fff}.banner.medium{background:#f79009;color:#1d232a}.banner.low{background:#dbe8f7}.banner.ok{background:#1a7f37;color:#fff}
+.alert{border-left:5px solid #999;padding:.4rem .8rem;margin:.6rem 0;background:#fafbfc}.alert p{margin:.3rem 0}
+.alert.critical,.alert.high{border-color:#b42318}.alert.medium{border-color:#f79009}.alert.low{border-color:#2f6fb3}.alert.informational{border-color:#8c959f}
+.id{font:12px ui-monospace,monospace;background:#eaeef2;padding:.05rem .35rem;border-radius:.2rem}
+.lvl{padding:.1rem .45rem;border-radius:.25rem;font-size:.9em}.lvl.critical,.lvl.high{background:#b42318;color:#fff}.lvl.medium{background:#f79009}.lvl.low{background:#dbe8f7}.lvl.informational{background:#eaeef2}
+`;
+
+/** The report's body (banner, facts, alerts, destinations), for this page and for the case report. */
+export function networkSectionHtml(input: NetworkReportInput, langIn?: string): string {
   const lang = resolveLanguage(langIn);
   const f = input.findings;
   const alerts = [...f.alerts].sort((x, y) => levelRank(y.level) - levelRank(x.level) || x.time - y.time).slice(0, MAX_ALERTS);
@@ -138,26 +152,7 @@ export function renderNetworkReportHtml(input: NetworkReportInput, langIn?: stri
     .join('\n');
   const by = (s: DestinationRow['status']) => f.destinations.filter((d) => d.status === s);
   const banner = verdict.level === 'none' ? 'ok' : verdict.level;
-  return `<!doctype html>
-<html lang="${h(lang)}"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${h(reportText(lang, 'title'))}</title>
-<style>
-body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:70rem;color:#1d232a;padding:0 1rem}
-h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:2px solid #d8dee4}table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
-td,th{border-bottom:1px solid #d8dee4;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f3f5f7}
-code{font:12px ui-monospace,Menlo,Consolas,monospace;word-break:break-all}.muted{color:#57606a;font-size:.9em}
-.banner{padding:1rem 1.2rem;border-radius:.4rem;font-size:1.15rem;font-weight:600}
-.banner.high{background:#b42318;color:#fff}.banner.medium{background:#f79009;color:#1d232a}.banner.low{background:#dbe8f7}.banner.ok{background:#1a7f37;color:#fff}
-.alert{border-left:5px solid #999;padding:.4rem .8rem;margin:.6rem 0;background:#fafbfc}.alert p{margin:.3rem 0}
-.alert.critical,.alert.high{border-color:#b42318}.alert.medium{border-color:#f79009}.alert.low{border-color:#2f6fb3}.alert.informational{border-color:#8c959f}
-.id{font:12px ui-monospace,monospace;background:#eaeef2;padding:.05rem .35rem;border-radius:.2rem}
-.lvl{padding:.1rem .45rem;border-radius:.25rem;font-size:.9em}.lvl.critical,.lvl.high{background:#b42318;color:#fff}.lvl.medium{background:#f79009}.lvl.low{background:#dbe8f7}.lvl.informational{background:#eaeef2}
-</style></head><body>
-<h1>${h(reportText(lang, 'title'))}</h1>
-<p class="muted">${h(reportText(lang, 'generated_on', { date: iso(input.generatedAt ?? Date.now()) }))}</p>
-<div class="banner ${banner}">${h(verdict.text)}</div>
+  return `<div class="banner ${banner}">${h(verdict.text)}</div>
 <h2>${h(reportText(lang, 'capture_facts'))}</h2>
 <table>${facts.map(([k, v]) => `<tr><th>${h(k)}</th><td>${v}</td></tr>`).join('\n')}</table>
 ${(input.indicators?.messages ?? []).map((m) => `<p class="muted">${h(m)}</p>`).join('\n')}
@@ -170,7 +165,21 @@ ${destinationTable(by('uncategorised'), lang, false)}
 <h2>${h(reportText(lang, 'whitelist_title'))}</h2>
 ${destinationTable(by('whitelisted'), lang, false)}
 <p class="muted">${h(reportText(lang, 'footer'))}</p>
-</body></html>
+`;
+}
+
+export function renderNetworkReportHtml(input: NetworkReportInput, langIn?: string): string {
+  const lang = resolveLanguage(langIn);
+  return `<!doctype html>
+<html lang="${h(lang)}"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${h(reportText(lang, 'title'))}</title>
+<style>
+${NETWORK_CSS}</style></head><body>
+<h1>${h(reportText(lang, 'title'))}</h1>
+<p class="muted">${h(reportText(lang, 'generated_on', { date: iso(input.generatedAt ?? Date.now()) }))}</p>
+${networkSectionHtml(input, lang)}</body></html>
 `;
 }
 

@@ -8,6 +8,7 @@ import { defaultDbPath, openStore } from '../../store/index.js';
 import { terminalProgress } from '../progress.js';
 import { summaryJson, summaryText, type SummaryData } from '../summary.js';
 import { writeReport } from '../../report/index.js';
+import { networkFindingsOf } from '../../report/network-report.js';
 import { generateExample } from '../../sources/example/generate.js';
 
 function collect(v: string, prev: string[] = []): string[] {
@@ -26,6 +27,9 @@ export function register(program: Command): void {
     .option('--no-builtin-rules', "leave Loupe's built-in Sigma rules out")
     .option('--iocs <file>', 'indicator file: TinyCheck/MISP/STIX JSON, CSV, list, hosts (repeatable)', collect)
     .option('--whitelist <file>', 'whitelist file (repeatable)', collect)
+    .option('--no-default-iocs', "leave out TinyCheck's indicator feed, loaded by default")
+    .option('--no-default-whitelist', "leave out TinyCheck's whitelist, loaded by default")
+    .option('--active', 'network checks that look things up (name servers, WHOIS age): off by default, never fatal offline')
     .option('--lang <code>', 'language of alert texts (en, fr, de, es, it, pt, ru, ca, sk, zh)', 'en')
     .option('--example', 'analyse the built-in example intrusion (generated on the spot)')
     .option('--field-map <file>', 'read JSON with no reader of its own through this field map (YAML or JSON; see docs/sources.md)')
@@ -50,6 +54,10 @@ export function register(program: Command): void {
           iocs: o.iocs,
           whitelist: o.whitelist,
           lang: o.lang,
+          db,
+          active: o.active === true,
+          noDefaultIocs: o.defaultIocs === false,
+          noDefaultWhitelist: o.defaultWhitelist === false,
         });
         const readerOptions: Record<string, unknown> = {};
         for (const kv of (o.readerOption as string[] | undefined) ?? []) {
@@ -67,7 +75,12 @@ export function register(program: Command): void {
         }
         const data: SummaryData = { caseName: caseStore.name, db, result, counts: caseStore.counts(), alerts: caseStore.alerts(), notes };
         if (o.out) {
-          writeReport(o.out, caseStore, data, { lang: o.lang });
+          const findings = await networkFindingsOf(detectors);
+          const hasNetwork = findings !== undefined && Object.values(findings.records).some((n) => n > 0);
+          const network = hasNetwork
+            ? { findings, evidence: caseStore.listEvidence().map((e) => ({ name: e.name, format: e.format, records: e.records, errors: e.errors, errorSamples: e.errorSamples })) }
+            : undefined;
+          writeReport(o.out, caseStore, data, { lang: o.lang, network });
           notes.push(`report written to ${o.out}`);
         }
         process.stdout.write(o.json ? `${JSON.stringify(summaryJson(data), null, 2)}\n` : `${summaryText(data)}\n`);
