@@ -53,63 +53,62 @@ export class AhoCorasick {
       }
     }
     // folding is only offered when every pattern is ASCII: Unicode case mapping is not one to one
-    this.foldsAscii = Boolean(opts.foldAscii) && this.wide.size === 0;
-    if (this.foldsAscii) for (let c = 65; c <= 90; c++) this.ascii[c] = this.ascii[c + 32]!;
+    // (and only for lower-case patterns: an upper-case pattern letter would lose its class)
+    this.foldsAscii = Boolean(opts.foldAscii) && this.wide.size === 0 && !patterns.some((p) => /[A-Z]/.test(p));
     const width = classes;
     this.width = width;
-    // trie
-    const maxStates = patterns.reduce((a, p) => a + p.length, 0) + 1;
-    const next = new Int32Array(maxStates * width).fill(-1);
-    const out = new Uint8Array(maxStates);
+    // trie, sparse while it grows
+    const children: Map<number, number>[] = [new Map()];
     const ends: number[][] = [];
-    let states = 1;
     patterns.forEach((p, id) => {
       let s = 0;
       for (let i = 0; i < p.length; i++) {
-        const k = s * width + this.classOf(p.charCodeAt(i));
-        if (next[k] === -1) next[k] = states++;
-        s = next[k]!;
+        const c = this.classOf(p.charCodeAt(i));
+        let t = children[s]!.get(c);
+        if (t === undefined) {
+          t = children.length;
+          children.push(new Map());
+          children[s]!.set(c, t);
+        }
+        s = t;
       }
-      out[s] = 1;
       (ends[s] ??= []).push(opts.ids?.[id] ?? id);
     });
-    const own = new Uint8Array(out.subarray(0, states));
-    // failure links, breadth first, turning the trie into a complete DFA
-    const delta = new Uint32Array(states * width);
-    const fail = new Uint32Array(states);
-    const queue = new Uint32Array(states);
-    let head = 0;
-    let tail = 0;
-    for (let c = 0; c < width; c++) {
-      const t = next[c]!;
-      if (t > 0) {
-        delta[c] = t;
-        fail[t] = 0;
-        queue[tail++] = t;
-      } else delta[c] = 0;
-    }
-    const dict = new Uint32Array(states);
-    while (head < tail) {
-      const u = queue[head++]!;
-      const f = fail[u]!;
-      if (out[f]) out[u] = 1;
-      dict[u] = own[f] ? f : dict[f]!;
-      for (let c = 0; c < width; c++) {
-        const t = next[u * width + c]!;
-        if (t > 0) {
-          delta[u * width + c] = t;
-          fail[t] = delta[fail[u]! * width + c]!;
-          queue[tail++] = t;
-        } else delta[u * width + c] = delta[fail[u]! * width + c]!;
-      }
-    }
+    const states = children.length;
     if (states * width >= 2 ** 31) throw new Error('pattern set too large for one automaton');
-    const jump = new Uint32Array(states * width);
-    for (let i = 0; i < jump.length; i++) {
-      const t = delta[i]!;
-      jump[i] = ((t * width) << 1) | out[t]!;
+    // complete DFA, breadth first: a state's row starts as a copy of its failure state's row
+    // (already final, being shallower) and then takes its own transitions
+    const table = new Uint32Array(states * width);
+    const fail = new Uint32Array(states);
+    const out = new Uint8Array(states);
+    const dict = new Uint32Array(states);
+    const queue = new Uint32Array(states);
+    let tail = 0;
+    children[0]!.forEach((t, c) => {
+      table[c] = t;
+      queue[tail++] = t;
+    });
+    if (ends[0]) out[0] = 1;
+    for (let head = 0; head < tail; head++) {
+      const u = queue[head]!;
+      const f = fail[u]!;
+      out[u] = ends[u] || out[f] ? 1 : 0;
+      dict[u] = ends[f] ? f : dict[f]!;
+      const uw = u * width;
+      const fw = f * width;
+      for (let c = 0; c < width; c++) table[uw + c] = table[fw + c]!;
+      children[u]!.forEach((t, c) => {
+        fail[t] = table[fw + c]!;
+        table[uw + c] = t;
+        queue[tail++] = t;
+      });
     }
-    this.jump = jump;
+    // in place: target state -> (target row offset << 1) | "a pattern ends there"
+    for (let i = 0; i < table.length; i++) {
+      const t = table[i]!;
+      table[i] = ((t * width) << 1) | out[t]!;
+    }
+    this.jump = table;
     this.states = states;
     this.dict = dict;
     this.outStart = new Uint32Array(states);
@@ -120,10 +119,11 @@ export class AhoCorasick {
       this.outStart[s] = ids.length;
       if (e) {
         this.outCount[s] = e.length;
-        ids.push(...e);
+        for (const x of e) ids.push(x);
       }
     }
     this.outIds = Uint32Array.from(ids);
+    if (this.foldsAscii) for (let c = 65; c <= 90; c++) this.ascii[c] = this.ascii[c + 32]!;
   }
 
   private classOf(c: number): number {

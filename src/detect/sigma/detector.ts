@@ -153,8 +153,15 @@ export class SigmaDetector implements Detector {
       }
     }
     const raw = event.raw;
+    // the rule's own `fields:` list: what its author wants an analyst to see first
+    const shown: Record<string, unknown> = {};
+    for (const f of r.fields.slice(0, 32)) {
+      const t = toText(raw[f]);
+      if (t !== undefined) shown[f] = typeof t === 'string' ? bound(t) : t.slice(0, 32).map(bound);
+    }
     const details: Record<string, unknown> = {
       matched,
+      ...(Object.keys(shown).length ? { fields: shown } : {}),
       logsource: v.source.label,
       channel: typeof raw.Channel === 'string' ? raw.Channel : event.winlog?.channel ?? (event.zeek?.log ? `zeek ${event.zeek.log}` : undefined),
       eventId: eventIdOf(event),

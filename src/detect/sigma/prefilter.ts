@@ -92,13 +92,8 @@ function skipGroup(src: string, i: number): number {
   return -1;
 }
 
-/**
- * The longest run of literal characters every match of a regular expression must contain, or
- * undefined when none can be read safely (top-level alternation, escapes we do not model, ...).
- * Groups, classes and dots break runs; a token made optional by `*`, `?` or `{0,` is left out.
- */
-export function regexLiteral(source: string): string | undefined {
-  const src = source.replace(/^\(\?[imsx]+\)/, '');
+/** Runs of literal characters every match of `src` must contain; undefined when none can be read safely. */
+function regexRuns(src: string): string[] | undefined {
   // top-level alternation: no single literal is required
   for (let j = 0; j < src.length; j++) {
     const c = src[j];
@@ -123,6 +118,7 @@ export function regexLiteral(source: string): string | undefined {
   while (i < src.length) {
     const c = src[i]!;
     let lit: string | undefined;
+    let inner: string[] | undefined;
     let next = i + 1;
     if (c === '\\') {
       const n = src[i + 1];
@@ -137,6 +133,9 @@ export function regexLiteral(source: string): string | undefined {
     } else if (c === '(') {
       next = skipGroup(src, i);
       if (next < 0) return undefined;
+      // a plain or named group is required content; lookarounds and flag groups are not read
+      const m = /^\((\?:|\?<[A-Za-z_]\w*>|\?P<[A-Za-z_]\w*>)?/.exec(src.slice(i))!;
+      if (src[i + 1] !== '?' || m[1]) inner = regexRuns(src.slice(i + m[0].length, next - 1)) ?? [];
     } else if ('*+?{})'.includes(c)) return undefined; // a quantifier with nothing before it
     else if (!'.^$'.includes(c)) lit = c;
     // a quantifier on this token?
@@ -158,7 +157,10 @@ export function regexLiteral(source: string): string | undefined {
       next += m[0].length;
     }
     if (quantified && (src[next] === '?' || src[next] === '+')) next++; // lazy or possessive
-    if (lit === undefined || min === 0) flush();
+    if (inner) {
+      flush();
+      if (min > 0) runs.push(...inner);
+    } else if (lit === undefined || min === 0) flush();
     else if (quantified) {
       // `xa+b`: 'xa' and 'ab' are both in every match, 'xab' need not be
       cur += lit;
@@ -168,8 +170,20 @@ export function regexLiteral(source: string): string | undefined {
     i = next;
   }
   flush();
+  return runs;
+}
+
+/**
+ * The most selective run of literal characters every match of a regular expression must
+ * contain, or undefined when none can be read safely (top-level alternation, escapes we do not
+ * model, ...). Classes and dots break runs; a token made optional by `*`, `?` or `{0,` is left
+ * out; required groups are read inside.
+ */
+export function regexLiteral(source: string): string | undefined {
+  const runs = regexRuns(source.replace(/^\(\?[imsx]+\)/, ''));
+  if (!runs) return undefined;
   let best = '';
-  for (const r of runs) if (r.length > best.length) best = r;
+  for (const r of runs) if (strength(r) > strength(best) || (strength(r) === strength(best) && r.length > best.length)) best = r;
   return best || undefined;
 }
 
@@ -186,10 +200,10 @@ function itemAnchors(item: DetectionItem, fieldMap?: Record<string, string>): An
         continue;
       }
       if (v.t !== 'str') return null;
-      let longest = '';
-      for (const p of v.s.parts) if (p.k === 'text' && p.v.length > longest.length) longest = p.v;
-      if (!longest) return null;
-      strings.push(longest.toLowerCase());
+      let best = '';
+      for (const p of v.s.parts) if (p.k === 'text' && (strength(p.v) > strength(best) || (strength(p.v) === strength(best) && p.v.length > best.length))) best = p.v;
+      if (!best) return null;
+      strings.push(best.toLowerCase());
     }
     return [{ field, strings: [...new Set(strings)] }];
   };
