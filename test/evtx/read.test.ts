@@ -50,6 +50,16 @@ test('worker threads: same records, same order, same issues', { skip }, async ()
   assert.deepEqual(pooled.warnings.filter((w) => !/worker thread failed/.test(w.reason)), inline.warnings);
 });
 
+test('worker threads: XML and JSON text come back identical too', { skip }, async () => {
+  const path = sample('security.evtx');
+  const texts = async (o: object): Promise<(string | undefined)[]> =>
+    (await readAll(path, o)).records.map((r) => r.xml ?? r.text);
+  assert.deepEqual(await texts({ threads: 2, xml: true, json: false, batchChunks: 3 }), await texts({ threads: 0, xml: true, json: false }));
+  const lines = await texts({ threads: 2, text: true, batchChunks: 3 });
+  assert.deepEqual(lines, await texts({ threads: 0, text: true }));
+  assert.equal(lines.length, 2261);
+});
+
 test('a file cut inside a chunk: the records that fit are read, the cut is reported', async () => {
   const c = new ChunkBuilder();
   for (let id = 1; id <= 20; id++) c.record(id, (w) => w.fragmentHeader().open('E').closeStart().text(`record ${id}`).end().eof());

@@ -33,11 +33,17 @@ export interface ReadEvtxOptions extends RenderOptions {
   threads?: number;
   /** Inputs smaller than this are parsed on the calling thread (default 8 MiB). */
   workerThreshold?: number;
-  /** Chunks per batch handed to a worker (default 8: 512 KiB). */
+  /** Chunks per batch handed to a worker (default 8: 512 KiB); the calling thread reads 1 at a time. */
   batchChunks?: number;
 }
 
 const DEFAULT_BATCH = 8;
+/**
+ * Young-generation size for workers (MiB). Records live from parsing until they are serialised;
+ * with V8's default the survivors of a batch spill into the old generation and major GCs take a
+ * third of the time.
+ */
+const WORKER_YOUNG_GEN_MB = 64;
 const DEFAULT_THRESHOLD = 8 * 1024 * 1024;
 
 /**
@@ -77,8 +83,10 @@ async function* readBatches(spec: EvtxSourceSpec, opts: ReadEvtxOptions, events:
     }
     if (head.length < FILE_HEADER_SIZE) return;
 
-    const batchChunks = Math.max(1, opts.batchChunks ?? DEFAULT_BATCH);
     const threads = chooseThreads(opts, src.size);
+    // On the calling thread, a chunk at a time: records are handed on before the next chunk is
+    // parsed, so few survive into the old generation (larger batches cost half again in GC).
+    const batchChunks = Math.max(1, opts.batchChunks ?? (threads === 0 ? 1 : DEFAULT_BATCH));
     let consumed = FILE_HEADER_SIZE;
     const done = (b: ChunkBatch, r: BatchResult): BatchResult => {
       for (const i of r.issues) report(i);
@@ -100,7 +108,7 @@ async function* readBatches(spec: EvtxSourceSpec, opts: ReadEvtxOptions, events:
     // Keep every worker busy with one batch queued behind the one it is parsing; no more, so
     // memory is bounded by (2 x threads) batches whatever the file size.
     const maxInFlight = threads * 2;
-    const inFlight: { b: ChunkBatch; p: Promise<BatchResult> }[] = [];
+    const inFlight: { b: ChunkBatch; p: Promise<BatchParts> }[] = [];
     let eof = false;
     for (;;) {
       while (!eof && inFlight.length < maxInFlight) {
@@ -113,7 +121,22 @@ async function* readBatches(spec: EvtxSourceSpec, opts: ReadEvtxOptions, events:
       }
       const next = inFlight.shift();
       if (!next) break;
-      yield done(next.b, await next.p);
+      const { parts, texts, field } = await next.p;
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i];
+        const r = typeof part === 'string' ? (JSON.parse(part) as BatchResult) : part;
+        if (texts && field && typeof part === 'string') {
+          const t = texts[i];
+          for (let j = 0; j < r.records.length; j++) r.records[j][field] = t[j];
+        }
+        // Progress and issues per chunk; the batch's byte count once, with its last chunk.
+        for (const is of r.issues) report(is);
+        if (i === parts.length - 1) {
+          consumed += (next.b.count - 1) * 65536 + next.b.lastLength;
+          opts.onProgress?.(consumed);
+        }
+        yield r;
+      }
     }
   } finally {
     await src.close();
@@ -158,14 +181,25 @@ function workerUrl(): URL {
  * first; `--import tsx` in a worker's execArgv does not reach the worker's own module loading.
  */
 function startWorker(): Worker {
-  if (!FROM_SOURCES) return new Worker(workerUrl());
+  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GEN_MB };
+  if (!FROM_SOURCES) return new Worker(workerUrl(), { resourceLimits });
   const api = import.meta.resolve('tsx/esm/api');
   const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl().href)}); });`;
-  return new Worker(code, { eval: true });
+  return new Worker(code, { eval: true, resourceLimits });
+}
+
+/**
+ * A batch's results: one JSON text per chunk from a worker (with the records' rendered text apart,
+ * when text was asked for), or results parsed here.
+ */
+interface BatchParts {
+  parts: (string | BatchResult)[];
+  texts?: string[][];
+  field?: 'text' | 'xml';
 }
 
 interface Pending {
-  resolve(r: BatchResult): void;
+  resolve(r: BatchParts): void;
   batch: ChunkBatch;
   opts: RenderOptions;
   events: EventsRequest | undefined;
@@ -195,12 +229,12 @@ class WorkerPool {
 
   private spawn(i: number): Worker {
     const w = startWorker();
-    w.on('message', (m: { id: number; json?: string; error?: string }) => {
+    w.on('message', (m: { id: number; parts?: string[]; texts?: string[][]; field?: 'text' | 'xml'; error?: string }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
       this.settle(p.worker);
-      p.resolve(m.json !== undefined ? (JSON.parse(m.json) as BatchResult) : this.fallback(p, m.error ?? 'worker failed'));
+      p.resolve(m.parts ? { parts: m.parts, texts: m.texts, field: m.field } : this.fallback(p, m.error ?? 'worker failed'));
     });
     w.on('error', (e) => this.failWorker(i, e.message));
     w.on('exit', (code) => {
@@ -222,12 +256,12 @@ class WorkerPool {
     }
   }
 
-  private fallback(p: Pending, why: string): BatchResult {
+  private fallback(p: Pending, why: string): BatchParts {
     // The worker got a copy of the batch (see run()); ours is still here to parse.
     const b = p.batch;
     const r = processBatch(b.buf, b.first, b.count, b.lastLength, p.opts, p.events);
     r.issues.unshift({ kind: 'warning', chunk: b.first, offset: FILE_HEADER_SIZE + b.first * 65536, reason: `worker thread failed (${why}); chunks ${b.first}..${b.first + b.count - 1} parsed on the main thread` });
-    return r;
+    return { parts: [r] };
   }
 
   /** Unrefs worker `i` once nothing is pending on it. */
@@ -236,7 +270,7 @@ class WorkerPool {
     this.workers[i]?.unref();
   }
 
-  run(b: ChunkBatch, opts: RenderOptions, events: EventsRequest | undefined): Promise<BatchResult> {
+  run(b: ChunkBatch, opts: RenderOptions, events: EventsRequest | undefined): Promise<BatchParts> {
     // Pick the next live worker; none left means this thread does the work.
     let w: Worker | null = null;
     let wi = -1;
@@ -245,9 +279,9 @@ class WorkerPool {
       wi = this.turn++ % n;
       w = this.workers[wi];
     }
-    if (!w) return Promise.resolve(processBatch(b.buf, b.first, b.count, b.lastLength, opts, events));
+    if (!w) return Promise.resolve({ parts: [processBatch(b.buf, b.first, b.count, b.lastLength, opts, events)] });
     const id = this.nextId++;
-    return new Promise<BatchResult>((resolve) => {
+    return new Promise<BatchParts>((resolve) => {
       this.pending.set(id, { resolve, batch: b, opts, events, worker: wi });
       const req: BatchRequest = { id, buf: b.buf.buffer as ArrayBuffer, first: b.first, count: b.count, lastLength: b.lastLength, opts, events };
       // Copied, not transferred (512 KiB, cheap): the batch stays here in case the worker dies.
