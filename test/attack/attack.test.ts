@@ -65,15 +65,17 @@ test('Navigator layer: scores are alert counts; parents of sub-techniques are ex
   const alerts = [
     { techniques: ['T1059.001', 'T1105'], title: 'A', count: 1, level: 'high' as const },
     { techniques: ['T1059.001'], title: 'B', count: 2, level: 'medium' as const },
+    { techniques: ['T1059.001'], title: 'B', count: 1, level: 'low' as const },
   ];
   const layer = navigatorLayer(techniqueHits(alerts), { name: 'x' });
   assert.equal(layer.domain, 'enterprise-attack');
   assert.equal(layer.versions.layer, '4.5');
   assert.equal(layer.versions.attack, '18');
   const ps = layer.techniques.find((t) => t.techniqueID === 'T1059.001')!;
-  assert.equal(ps.score, 3); // 1 + 2
+  assert.equal(ps.score, 3); // three alerts name T1059.001
   assert.equal(ps.comment, 'B (2); A (1)');
   assert.deepEqual(ps.metadata[0], { name: 'highest level', value: 'high' });
+  assert.deepEqual(ps.metadata[1], { name: 'events', value: '4' }); // 1 + 2 + 1 events behind them
   assert.equal(layer.techniques.find((t) => t.techniqueID === 'T1105')!.score, 1);
   const parent = layer.techniques.find((t) => t.techniqueID === 'T1059')!;
   assert.equal(parent.showSubtechniques, true);

@@ -68,7 +68,7 @@ export function register(program: Command): void {
         description = `Coverage of ${alerts.length} Sigma rules from ${o.rules.join(', ')}; score = number of rules`;
       } else if (o.alerts?.length) {
         alerts = o.alerts.flatMap((f: string) => readAlertsFile(f));
-        description = `Techniques of ${alerts.length} alerts from ${o.alerts.join(', ')}; score = number of alerts`;
+        description = `Techniques of ${alerts.length} alerts from ${o.alerts.join(', ')}; score = number of alerts naming each technique`;
       } else {
         const store = openStore(o.db ?? defaultDbPath());
         try {

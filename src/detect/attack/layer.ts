@@ -13,7 +13,10 @@ export interface LayerOptions {
 }
 
 interface Hit {
+  /** Alerts naming the technique. */
   count: number;
+  /** Events behind those alerts (a correlation or chain alert stands for several). */
+  events: number;
   rules: Map<string, number>;
   maxLevel: Level;
 }
@@ -46,16 +49,16 @@ export interface NavigatorLayer {
   selectSubtechniquesWithParent: boolean;
 }
 
-/** Counts alerts per technique: each alert counts `alert.count` times for each of its techniques. */
+/** Counts alerts per technique (one per alert), and the events behind them (`alert.count`). */
 export function techniqueHits(alerts: Iterable<Pick<Alert, 'techniques' | 'title' | 'count' | 'level'>>): Map<string, Hit> {
   const hits = new Map<string, Hit>();
   for (const a of alerts) {
     for (const id of a.techniques) {
       let h = hits.get(id);
-      if (!h) hits.set(id, (h = { count: 0, rules: new Map(), maxLevel: a.level }));
-      const n = a.count || 1;
-      h.count += n;
-      h.rules.set(a.title, (h.rules.get(a.title) ?? 0) + n);
+      if (!h) hits.set(id, (h = { count: 0, events: 0, rules: new Map(), maxLevel: a.level }));
+      h.count++;
+      h.events += a.count || 1;
+      h.rules.set(a.title, (h.rules.get(a.title) ?? 0) + 1);
       if (levelRank(a.level) > levelRank(h.maxLevel)) h.maxLevel = a.level;
     }
   }
@@ -79,6 +82,7 @@ export function navigatorLayer(hits: Map<string, Hit>, opts: LayerOptions = {}):
       enabled: true,
       metadata: [
         { name: 'highest level', value: h.maxLevel },
+        { name: 'events', value: String(h.events) },
         ...rules.slice(0, 20).map(([r, n]) => ({ name: 'rule', value: `${r} (${n})` })),
       ],
     });
