@@ -159,3 +159,31 @@ test('correlation errors: unknown rule, bad timespan, missing condition', () => 
   assert.match(engineOf([failedLogon, corr(`type: event_count\nrules:\n    - failed_logon\ntimespan: 1h`)].join('---\n')).failures[0]!.reason, /needs a condition/);
   assert.match(engineOf([failedLogon, corr(`type: value_count\nrules:\n    - failed_logon\ntimespan: 1h\ncondition:\n    gte: 2`)].join('---\n')).failures[0]!.reason, /needs 'field'/);
 });
+
+test('value_avg, value_min, value_max, value_median, value_percentile over a numeric field', () => {
+  const r = rule(`selection:\n    EventID: 3\ncondition: selection`, { name: 'conn', logsource: 'product: windows\nservice: sysmon' });
+  const ev = (sec: number, bytes: number) => ({ Channel: SYSMON, EventID: 3, '@t': s(sec), Image: 'a.exe', Bytes: String(bytes) });
+  const events = [ev(0, 1), ev(1, 9), ev(2, 5)]; // sorted 1, 5, 9: avg 5, min 1, max 9, median 5
+  const fire = (type: string, cond: string) =>
+    run(engineOf([r, corr(`type: ${type}\nrules:\n    - conn\ngroup-by:\n    - Image\ntimespan: 1h\ncondition:\n    field: Bytes\n${cond}`)].join('---\n')), events).length;
+  // the windows grow one event at a time, so each type is checked where its value is known:
+  // avg: [1] = 1 no; [1, 9] = 5 yes (alert, start afresh); [5] = 5 yes: two alerts
+  assert.equal(fire('value_avg', '    gte: 5'), 2);
+  assert.equal(fire('value_avg', '    gt: 5'), 0); // 1, then 5, then 5: never above 5
+  assert.equal(fire('value_min', '    lte: 1'), 1); // [1] yes; then [9], [9, 5]: min 9, 5
+  assert.equal(fire('value_max', '    gte: 9'), 1); // [1] no, [1, 9] yes; then [5] no
+  assert.equal(fire('value_max', '    gt: 9'), 0);
+  // median of the whole window [1, 9, 5] = 5 (eq is an upper bound: whole windows are judged)
+  assert.equal(fire('value_median', '    eq: 5'), 1);
+  assert.equal(fire('value_median', '    eq: 9'), 0);
+  // 95th percentile of [1, 5, 9]: rank ceil(0.95 * 3) = 3 -> 9
+  assert.equal(fire('value_percentile', '    eq: 9'), 1);
+  assert.equal(fire('value_percentile', '    percentile: 50\n    eq: 5'), 1); // rank ceil(1.5) = 2 -> 5
+});
+
+test('event_count lt: a whole window with too few events', () => {
+  const engine = engineOf([failedLogon, corr(`type: event_count\nrules:\n    - failed_logon\ngroup-by:\n    - TargetUserName\ntimespan: 1m\ncondition:\n    lt: 2`)].join('---\n'));
+  // alice: one failure in her minute -> alert; bob: two within a minute -> none
+  const alerts = run(engine, [logon(4625, 0, 'alice'), logon(4625, 0, 'bob'), logon(4625, 30, 'bob')]);
+  assert.deepEqual(alerts.map((a) => a.details!.groupBy), [{ TargetUserName: 'alice' }]);
+});

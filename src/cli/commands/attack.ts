@@ -13,6 +13,14 @@ import type { Alert } from '../../detect/types.js';
 import { defaultDbPath, openStore } from '../../store/index.js';
 import { safe } from '../format.js';
 
+/** Where command output goes (tests capture it here instead of patching process.stdout). */
+let write = (text: string): void => {
+  process.stdout.write(text);
+};
+export function setOutput(fn: (text: string) => void): void {
+  write = fn;
+}
+
 function collect(v: string, prev: string[] = []): string[] {
   return [...prev, v];
 }
@@ -89,7 +97,7 @@ export function register(program: Command): void {
       if (o.out) {
         writeFileSync(o.out, json);
         process.stderr.write(`${layer.techniques.filter((t) => t.score !== undefined).length} techniques written to ${o.out}\n`);
-      } else process.stdout.write(json);
+      } else write(json);
     });
 
   attack
@@ -106,7 +114,7 @@ export function register(program: Command): void {
       }
       const users = usersOf(t.id);
       if (o.json) {
-        process.stdout.write(`${JSON.stringify({ ...t, ...users }, null, 2)}\n`);
+        write(`${JSON.stringify({ ...t, ...users }, null, 2)}\n`);
         return;
       }
       const lines = [
@@ -116,6 +124,6 @@ export function register(program: Command): void {
       if (t.parent) lines.push(`  parent: ${t.parent} ${technique(t.parent)?.name ?? ''}`);
       lines.push(`  groups (${users.groups.length}): ${users.groups.map((g) => `${g.name} (${g.id})`).join(', ') || '-'}`);
       lines.push(`  software (${users.software.length}): ${users.software.map((s) => `${s.name} (${s.id})`).join(', ') || '-'}`);
-      process.stdout.write(`${lines.join('\n')}\n`);
+      write(`${lines.join('\n')}\n`);
     });
 }

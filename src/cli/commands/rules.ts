@@ -16,6 +16,14 @@ import { chooseReader } from '../../sources/registry.js';
 import type { Input } from '../../sources/types.js';
 import { num, safe, table } from '../format.js';
 
+/** Where command output goes (tests capture it here instead of patching process.stdout). */
+let write = (text: string): void => {
+  process.stdout.write(text);
+};
+export function setOutput(fn: (text: string) => void): void {
+  write = fn;
+}
+
 function collect(v: string, prev: string[] = []): string[] {
   return [...prev, v];
 }
@@ -63,12 +71,12 @@ export function register(program: Command): void {
         attackFromTags(r.tags).unknown.map((t) => ({ file: r.file, line: r.line, id: r.id, title: r.title, warning: `tag '${t}' is not in the shipped ATT&CK table (v${attackData().version})` })),
       );
       if (o.json) {
-        process.stdout.write(`${JSON.stringify({ files: engine.loaded.files.length, loaded, failed, failures: engine.failures, warnings: [...warnings, ...unknownTags] }, null, 2)}\n`);
+        write(`${JSON.stringify({ files: engine.loaded.files.length, loaded, failed, failures: engine.failures, warnings: [...warnings, ...unknownTags] }, null, 2)}\n`);
       } else {
-        for (const f of engine.failures) process.stdout.write(`error  ${safe(where(f), 300)}: ${safe(f.reason, 500)}${f.title ? `  [${safe(f.title, 100)}]` : ''}\n`);
-        if (o.warnings) for (const w of [...warnings, ...unknownTags]) process.stdout.write(`warn   ${safe(where(w), 300)}: ${safe(w.warning, 300)}\n`);
+        for (const f of engine.failures) write(`error  ${safe(where(f), 300)}: ${safe(f.reason, 500)}${f.title ? `  [${safe(f.title, 100)}]` : ''}\n`);
+        if (o.warnings) for (const w of [...warnings, ...unknownTags]) write(`warn   ${safe(where(w), 300)}: ${safe(w.warning, 300)}\n`);
         const total = loaded + failed;
-        process.stdout.write(
+        write(
           `${num(engine.loaded.files.length)} files, ${num(total)} rules: ${num(loaded)} loaded, ${num(failed)} not loaded` +
             `${total ? ` (${((100 * loaded) / total).toFixed(2)}% loaded)` : ''}; ${num(warnings.length + unknownTags.length)} warnings\n`,
         );
@@ -104,10 +112,10 @@ export function register(program: Command): void {
         })),
       ];
       if (o.json) {
-        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
       }
-      process.stdout.write(
+      write(
         `${table(
           ['level', 'title', 'reads', 'techniques', 'id'],
           rows.map((r) => [r.level, safe(r.title, 70), safe(r.reads, 40), r.techniques.join(' '), r.id]),
@@ -147,14 +155,14 @@ export function register(program: Command): void {
           }
         }
         const passed = results.filter((r) => r.pass).length;
-        if (o.json) process.stdout.write(`${JSON.stringify({ passed, total: results.length, results }, null, 2)}\n`);
+        if (o.json) write(`${JSON.stringify({ passed, total: results.length, results }, null, 2)}\n`);
         else {
           for (const r of results) {
             if (r.pass) continue;
-            process.stdout.write(`FAIL ${r.case.ruleId} ${safe(r.case.title ?? '', 80)}: ${r.matches} of ${r.case.matchCount} matches over ${r.events} events (${r.case.info})\n`);
-            for (const e of r.errors.slice(0, 3)) process.stdout.write(`     ${safe(e, 300)}\n`);
+            write(`FAIL ${r.case.ruleId} ${safe(r.case.title ?? '', 80)}: ${r.matches} of ${r.case.matchCount} matches over ${r.events} events (${r.case.info})\n`);
+            for (const e of r.errors.slice(0, 3)) write(`     ${safe(e, 300)}\n`);
           }
-          process.stdout.write(`${passed} of ${results.length} regression cases pass (${o.format})\n`);
+          write(`${passed} of ${results.length} regression cases pass (${o.format})\n`);
         }
         if (passed < results.length) process.exitCode = 1;
         return;
@@ -184,11 +192,11 @@ export function register(program: Command): void {
         byRule.set(a.ruleId, r);
       }
       const rows = [...byRule.entries()].sort((a, b) => b[1].count - a[1].count);
-      if (o.json) process.stdout.write(`${JSON.stringify({ events, alerts: alerts.length, rules: Object.fromEntries(rows), errors }, null, 2)}\n`);
+      if (o.json) write(`${JSON.stringify({ events, alerts: alerts.length, rules: Object.fromEntries(rows), errors }, null, 2)}\n`);
       else {
-        if (rows.length) process.stdout.write(`${table(['count', 'level', 'rule', 'id'], rows.map(([id, r]) => [r.count, r.level, safe(r.title, 80), id]), [0])}\n`);
-        for (const e of errors.slice(0, 10)) process.stdout.write(`note: ${safe(e, 300)}\n`);
-        process.stdout.write(`${num(events)} events, ${num(alerts.length)} alerts from ${num(rows.length)} rules\n`);
+        if (rows.length) write(`${table(['count', 'level', 'rule', 'id'], rows.map(([id, r]) => [r.count, r.level, safe(r.title, 80), id]), [0])}\n`);
+        for (const e of errors.slice(0, 10)) write(`note: ${safe(e, 300)}\n`);
+        write(`${num(events)} events, ${num(alerts.length)} alerts from ${num(rows.length)} rules\n`);
       }
     });
 }
