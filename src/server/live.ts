@@ -30,7 +30,7 @@ export interface LiveOptions {
   caseStore: CaseStore;
   threats: ThreatStore;
   detectors: Detector[];
-  /** Most events queued before new batches get 429 (default 200,000). */
+  /** Most events queued before new batches get 429 (default 50,000: some seconds of work). */
   maxQueuedEvents?: number;
   /** Most events committed in one transaction (default 20,000). */
   groupEvents?: number;
@@ -98,7 +98,7 @@ export class LiveIngest {
   private lastPrune = 0;
 
   constructor(private readonly o: LiveOptions) {
-    this.maxQueuedEvents = o.maxQueuedEvents ?? 200_000;
+    this.maxQueuedEvents = o.maxQueuedEvents ?? 50_000;
     this.groupEvents = o.groupEvents ?? 20_000;
     this.log = o.log ?? (() => {});
     this.engine = o.detectors.find((d) => d.name === 'chain') as ChainEngine | undefined;

@@ -105,8 +105,12 @@ export class LineDecoder {
    */
   prescan(lines: Iterable<{ line: string }>): void {
     if (this.prescanned >= PRESCAN_BYTES) return;
+    // A few records per host teach the clock: 200 per batch is plenty, and spares a second parse
+    // of every Sysmon line.
+    let budget = 200;
     for (const { line } of lines) {
       if (!line.includes('UtcTime') || !/sysmon/i.test(line)) continue;
+      if (--budget < 0) return;
       this.prescanned += line.length;
       try {
         const obj = JSON.parse(line) as unknown;

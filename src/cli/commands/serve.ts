@@ -58,7 +58,7 @@ export function register(program: Command): void {
     .option('--iocs <file>', 'indicator file (repeatable)', collect)
     .option('--whitelist <file>', 'whitelist file (repeatable)', collect)
     .option('--body-limit <bytes>', 'largest request body (default 16 MiB)', positive('--body-limit'))
-    .option('--max-queue <events>', 'events queued before agents get 429 + Retry-After (default 200000)', positive('--max-queue'));
+    .option('--max-queue <events>', 'events queued before agents get 429 + Retry-After (default 50000)', positive('--max-queue'));
   chainOptions(cmd).action(async (o) => {
     const log = (m: string) => process.stderr.write(`${new Date().toISOString()} ${safe(m, 2000)}\n`);
     if (o.listen !== '127.0.0.1' && o.listen !== 'localhost' && o.listen !== '::1')
