@@ -82,6 +82,13 @@ export interface EventQuery {
   to?: number;
   host?: string;
   limit?: number;
+  /**
+   * 'time' (default): by event time. 'stored': in the order the events were stored (evidence, then
+   * record), the order the run that stored them read them in (hunting replays it).
+   */
+  order?: 'time' | 'stored';
+  /** Only events stored after this one (for paging with order 'stored'). */
+  after?: { evidenceId: number; seq: number };
 }
 
 export interface CaseStore {

@@ -311,8 +311,13 @@ class SqliteCase implements CaseStore {
       where.push('lower(host) = lower(?)');
       args.push(q.host);
     }
+    if (q.after !== undefined) {
+      where.push('pk > ?');
+      args.push(q.after.evidenceId * 2 ** 26 + q.after.seq);
+    }
     const limit = q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(q.limit))}` : '';
-    const stmt = this.db.prepare(`SELECT pk, id, evidence_id, body FROM events WHERE ${where.join(' AND ')} ORDER BY ts, pk${limit}`);
+    const order = q.order === 'stored' ? 'pk' : 'ts, pk';
+    const stmt = this.db.prepare(`SELECT pk, id, evidence_id, body FROM events WHERE ${where.join(' AND ')} ORDER BY ${order}${limit}`);
     const names = new Map<number, string>();
     const nameOf = this.db.prepare('SELECT name FROM evidence WHERE id = ?');
     for (const r of stmt.iterate(...args) as Iterable<Row>) {
