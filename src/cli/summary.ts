@@ -5,6 +5,8 @@
 import { LEVELS, type Alert } from '../detect/types.js';
 import type { AnalyzeResult } from '../pipeline/analyze.js';
 import type { CaseCounts } from '../store/types.js';
+import type { ThreatRecord } from '../store/threats.js';
+import { threatLine, threatText } from '../detect/chains/render.js';
 import { num, safe, table } from './format.js';
 
 export interface SummaryData {
@@ -14,6 +16,8 @@ export interface SummaryData {
   counts: CaseCounts;
   alerts: Alert[];
   notes: string[];
+  /** Threats from process-chain scoring, latest first (see detect/chains). */
+  threats?: ThreatRecord[];
 }
 
 export function summaryJson(d: SummaryData) {
@@ -44,6 +48,19 @@ export function summaryJson(d: SummaryData) {
       topRules: [...byRule.entries()].sort((a, b) => b[1].count - a[1].count).slice(0, 15).map(([id, r]) => ({ id, ...r })),
       byHost: Object.fromEntries([...byHost.entries()].sort((a, b) => b[1] - a[1])),
     },
+    threats: (d.threats ?? []).map((t) => ({
+      id: t.id,
+      host: t.host,
+      score: t.score,
+      level: t.level,
+      head: t.head.image,
+      members: t.members,
+      hits: t.hitCount,
+      techniques: t.techniques.map((x) => x.id),
+      tactics: t.tactics,
+      attribution: t.attribution.map((a) => ({ id: a.id, name: a.name, score: a.score })),
+      state: t.state,
+    })),
     notes: d.notes,
   };
 }
@@ -81,6 +98,12 @@ export function summaryText(d: SummaryData): string {
   const hosts = Object.entries(j.alerts.byHost);
   if (hosts.length) out.push(`  by host: ${hosts.slice(0, 10).map(([h, n]) => `${safe(h, 60)} ${num(n)}`).join(', ')}`);
   for (const n of d.notes) out.push(`  note: ${n}`);
+  if (d.threats?.length) {
+    // The first few with their process trees and hits; the rest one line each (`loupe threats show ID`).
+    out.push('');
+    out.push(`Threats (process chains scored past the threshold): ${num(d.threats.length)}`);
+    d.threats.forEach((t, i) => out.push(i < 5 ? threatText(t).replace(/^/gm, '  ') : `  ${threatLine(t)}`));
+  }
   out.push('');
   const secs = d.result.ms / 1000;
   out.push(

@@ -8,6 +8,7 @@ import type { CaseStore } from '../store/types.js';
 import type { ReportOptions } from './index.js';
 import { escapeHtml as h } from './escape.js';
 import { NETWORK_CSS, networkSectionHtml } from './network-report.js';
+import { threatHtml } from '../detect/chains/render.js';
 
 export function renderHtmlReport(store: CaseStore, d: SummaryData, opts: ReportOptions = {}): string {
   const counts = d.counts;
@@ -33,6 +34,7 @@ ${opts.network ? NETWORK_CSS : ''}
 <table><tr><th>time (UTC)</th><th>level</th><th>rule</th><th>host</th><th>ATT&amp;CK</th><th>count</th></tr>
 ${alerts.slice(0, 2000).map((a) => rows([h(new Date(a.time).toISOString()), `<span class="lvl ${a.level}">${a.level}</span>`, h(a.title), h(a.host ?? ''), h(a.techniques.join(', ')), String(a.count)])).join('\n')}
 </table>
+${d.threats?.length ? `<h2>Threats</h2>\n${d.threats.slice(0, 50).map(threatHtml).join('\n')}` : ''}
 ${opts.network ? `<h2>Network verdict</h2>\n${networkSectionHtml(opts.network, opts.lang)}` : ''}
 <h2>Evidence</h2>
 <table><tr><th>file</th><th>format</th><th>events</th><th>errors</th><th>sha256</th></tr>

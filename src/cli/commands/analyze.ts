@@ -10,6 +10,8 @@ import { summaryJson, summaryText, type SummaryData } from '../summary.js';
 import { writeReport } from '../../report/index.js';
 import { networkFindingsOf } from '../../report/network-report.js';
 import { generateExample } from '../../sources/example/generate.js';
+import { chainSession } from '../../detect/chains/session.js';
+import { chainOptionsFrom } from './serve.js';
 
 function collect(v: string, prev: string[] = []): string[] {
   return [...prev, v];
@@ -34,6 +36,9 @@ export function register(program: Command): void {
     .option('--example', 'analyse the built-in example intrusion (generated on the spot)')
     .option('--field-map <file>', 'read JSON with no reader of its own through this field map (YAML or JSON; see docs/sources.md)')
     .option('--reader-option <key=value>', 'an option for readers, e.g. procmon.date=2024-05-01 (repeatable; see docs/sources.md)', collect)
+    .option('--threshold <score>', 'process-chain score that makes a threat (default 60)', (v) => Number(v))
+    .option('--allow <file>', 'allow rules for process chains: hash, signer, path, command line (repeatable; docs/chains-and-server.md)', collect)
+    .option('--plugins <dir>', 'load process-chain plugins from this folder')
     .option('--json', 'print the summary as JSON (for scripts)')
     .option('--no-progress', 'no progress bars')
     .action(async (paths: string[], o) => {
@@ -48,7 +53,8 @@ export function register(program: Command): void {
       const store = openStore(db);
       try {
         const caseStore = store.openCase(o.example && o.case === 'default' ? 'example' : o.case);
-        const { detectors, notes } = await buildDetectors({
+        const notes: string[] = [];
+        const { detectors, notes: loaded } = await buildDetectors({
           rules: o.rules,
           noBuiltinRules: o.builtinRules === false,
           iocs: o.iocs,
@@ -58,7 +64,11 @@ export function register(program: Command): void {
           active: o.active === true,
           noDefaultIocs: o.defaultIocs === false,
           noDefaultWhitelist: o.defaultWhitelist === false,
+          chains: chainOptionsFrom(o, (m) => notes.push(m)),
         });
+        // Process chains: the case's open ones resumed; threats saved at the end of the run.
+        const chains = chainSession(store, caseStore, detectors);
+        notes.unshift(...loaded);
         const readerOptions: Record<string, unknown> = {};
         for (const kv of (o.readerOption as string[] | undefined) ?? []) {
           const eq = kv.indexOf('=');
@@ -73,7 +83,8 @@ export function register(program: Command): void {
         } finally {
           await writer?.close();
         }
-        const data: SummaryData = { caseName: caseStore.name, db, result, counts: caseStore.counts(), alerts: caseStore.alerts(), notes };
+        chains?.save();
+        const data: SummaryData = { caseName: caseStore.name, db, result, counts: caseStore.counts(), alerts: caseStore.alerts(), notes, threats: chains?.records() };
         if (o.out) {
           const findings = await networkFindingsOf(detectors);
           const hasNetwork = findings !== undefined && Object.values(findings.records).some((n) => n > 0);

@@ -7,7 +7,8 @@
  * hundreds, weighs little; a technique used by three weighs a lot. A candidate's score is the
  * cosine between the chain's weighted technique vector and its own, so that a candidate using
  * hundreds of techniques does not win by size alone. Sub-techniques also count for their parent
- * (the table's "uses" name either).
+ * (the table's "uses" name either). A candidate must share two techniques with the chain (one,
+ * when the chain has only one): a single technique in common says little about who.
  */
 import { attackData } from '../attack/data.js';
 
@@ -103,6 +104,9 @@ export function attribute(techniques: Iterable<string>, top = 3): Attribution[] 
     const w2 = t.weight.get(x)! ** 2;
     for (const who of t.users.get(x) ?? []) dot.set(who, (dot.get(who) ?? 0) + w2);
   }
+  // One technique in common says little about who: ask for two when the chain has two.
+  const distinct = new Set([...mine.values()].flat()).size;
+  const needShared = Math.min(2, distinct);
   const ranked: Attribution[] = [];
   for (const [who, dp] of dot) {
     const denom = Math.sqrt(myNorm2 * t.norm2.get(who)!);
@@ -114,6 +118,7 @@ export function attribute(techniques: Iterable<string>, top = 3): Attribution[] 
       // Name what both use: the exact technique, else the parent they share.
       for (const nm of names) shared.add(theirs.has(nm) ? nm : x);
     }
+    if (shared.size < needShared) continue;
     const isGroup = who.startsWith('G');
     ranked.push({
       id: who,

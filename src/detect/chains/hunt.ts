@@ -1,6 +1,7 @@
 /**
  * Hunting back in time: the events a case holds, between two times (and on one host), through the
- * detectors of today (the rules as they are now) and a fresh chain engine. New alerts are stored
+ * detectors of today (the rules as they are now) and a fresh chain engine, in the order they were
+ * stored. New alerts are stored
  * with the case's others (same ids for the same detections, so nothing doubles); the threats found
  * are stored with their hits. The live server's saved chain state is left alone.
  */
@@ -26,29 +27,19 @@ export interface HuntResult {
 const PAGE = 20_000;
 
 /**
- * Stored events in time order, a page at a time (a page is read whole before the pipeline writes:
- * SQLite does not let one connection write while it is still reading).
+ * Stored events in the order they were stored (the order the run that stored them read them in, so
+ * that chains, and the ids of their threats, come out as they did then), a page at a time: a page
+ * is read whole before the pipeline writes, as SQLite does not let one connection write while it
+ * is still reading.
  */
 function* pages(caseStore: CaseStore, q: HuntQuery): Generator<StoredEvent[]> {
-  let from = q.from;
-  let seenAtFrom = new Set<string>();
-  let limit = PAGE;
+  let after: { evidenceId: number; seq: number } | undefined;
   for (;;) {
-    const rows = [...caseStore.events({ from, to: q.to, host: q.host, limit })];
-    const fresh = rows.filter((r) => !(r.event['@timestamp'] === from && seenAtFrom.has(r.id)));
-    if (fresh.length) yield fresh;
-    if (rows.length < limit) return;
-    const last = rows[rows.length - 1]!.event['@timestamp'];
-    if (last === from && fresh.length === 0) {
-      // More events share one time than a page holds: read a bigger page.
-      limit *= 2;
-      continue;
-    }
-    const next = new Set<string>(last === from ? seenAtFrom : []);
-    for (const r of rows) if (r.event['@timestamp'] === last) next.add(r.id);
-    seenAtFrom = next;
-    from = last;
-    limit = PAGE;
+    const rows = [...caseStore.events({ from: q.from, to: q.to, host: q.host, limit: PAGE, order: 'stored', after })];
+    if (rows.length) yield rows;
+    if (rows.length < PAGE) return;
+    const last = rows[rows.length - 1]!;
+    after = { evidenceId: last.evidenceId, seq: last.seq };
   }
 }
 
