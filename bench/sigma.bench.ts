@@ -177,6 +177,8 @@ console.log(`  pass 1 (cold): ${(cold.ms / 1000).toFixed(2)} s wall = ${rate(col
 console.log(`  pass 2 (warm): ${(warm.ms / 1000).toFixed(2)} s wall = ${rate(warm.ms)} events/s; ${(warm.cpuMs / 1000).toFixed(2)} s cpu = ${rate(warm.cpuMs)} events/cpu-s`);
 console.log(`  end to end, cold (parse + normalise + detect): ${rate(parseMs + cold.ms)} events/s`);
 const mem = process.memoryUsage();
+const pf = engine.index.prefilterStats();
+console.log(`prefilter: ${pf.lists} candidate lists (channel x event id) met, ${pf.prefilters} with a prefilter, automata ${mb(pf.bytes)}`);
 console.log(`memory: engine ${mb(engineHeap)} of heap after loading the rules; peak RSS ${mb(resourceUsage().maxRSS * 1024)}, heap now ${mb(mem.heapUsed)} (all recordings' events are held in memory)`);
 const best = Math.max(rate(warm.ms), rate(warm.cpuMs));
 console.log(`peers (published, not run here): Hayabusa ~13k-18k events/s; Zircolite ~39k events/s on 10 cores. Goal 50k events/s on one core.`);

@@ -130,6 +130,11 @@ export class AhoCorasick {
     return c < 128 ? this.ascii[c]! : (this.wide.get(c) ?? 0);
   }
 
+  /** Bytes held by the typed arrays (for memory reports). */
+  get bytes(): number {
+    return this.jump.byteLength + this.outStart.byteLength + this.outCount.byteLength + this.outIds.byteLength + this.dict.byteLength;
+  }
+
   /** True when `text` contains at least one of the patterns. */
   test(text: string): boolean {
     if (this.always) return true;
@@ -267,6 +272,11 @@ export class LiteralSet {
     this.ascii = a.length ? new AhoCorasick(a, { foldAscii: true, ids: aIds }) : undefined;
     this.wide = w.length ? new SparseAhoCorasick(w, wIds) : undefined;
     this.states = (this.ascii?.states ?? 0) + (this.wide?.states ?? 0);
+  }
+
+  /** Bytes held by the DFA's typed arrays (the sparse part is small and not counted). */
+  get bytes(): number {
+    return this.ascii?.bytes ?? 0;
   }
 
   collect(text: string, found: (pattern: number) => void): void {

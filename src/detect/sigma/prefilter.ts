@@ -348,6 +348,11 @@ export class Prefilter {
     return this.anchored.length;
   }
 
+  /** Bytes held by the automata (for memory reports). */
+  get bytes(): number {
+    return (this.record?.ac.bytes ?? 0) + this.fields.reduce((a, f) => a + f.ac.bytes, 0);
+  }
+
   /** Scans the event; afterwards `may(i)` says whether rule i can match. */
   run(view: EventView): void {
     this.gen++;

@@ -208,7 +208,10 @@ export class RuleIndex {
   }
 
   private candidateSet(list: CompiledVariant[]): CandidateSet {
-    if (list.length < PREFILTER_FROM || !list.some((v) => v.anchors !== null)) return { list };
+    // keyword rules (anchors on any value) cost a lower-cased copy of the whole record: worth a
+    // prefilter even in a short list
+    const keywords = list.some((v) => v.anchors?.some((p) => p.field === null));
+    if ((list.length < PREFILTER_FROM && !keywords) || !list.some((v) => v.anchors !== null)) return { list };
     return { list, prefilter: new Prefilter(list.map((v) => v.anchors), this.fields) };
   }
 
@@ -222,6 +225,22 @@ export class RuleIndex {
       if (eventId !== undefined) out.push(...(b.byEid.get(eventId) ?? []));
     }
     return out.sort((a, b) => a.rule.order - b.rule.order);
+  }
+
+  /** Candidate lists built so far and the bytes their prefilter automata hold. */
+  prefilterStats(): { lists: number; prefilters: number; bytes: number } {
+    let lists = 0;
+    let prefilters = 0;
+    let bytes = 0;
+    const sets = [...this.noEidCache.values(), ...[...this.cache.values()].flatMap((m) => [...m.values()])];
+    for (const s of sets) {
+      lists++;
+      if (s.prefilter) {
+        prefilters++;
+        bytes += s.prefilter.bytes;
+      }
+    }
+    return { lists, prefilters, bytes };
   }
 
   /** Every source key some rule reads (for `rules list` and coverage). */
