@@ -3,7 +3,7 @@
  * database can implement the same interface later, so nothing above this file may know SQL.
  */
 import type { Alert, Level } from '../detect/types.js';
-import type { EdgeOccurrence, GraphEdge, GraphNode } from '../graph/types.js';
+import type { EdgeOccurrence, EdgeType, GraphEdge, GraphNode, NodeType } from '../graph/types.js';
 import type { Event } from '../normalize/event.js';
 
 export interface CaseInfo {
@@ -91,6 +91,35 @@ export interface EventQuery {
   after?: { evidenceId: number; seq: number };
 }
 
+/** A node's edges, a page at a time (for walking the graph from one node without reading it all). */
+export interface NodeEdgesQuery {
+  /** Only edges of these types (all types when absent). */
+  types?: EdgeType[];
+  /** 'out': edges from the node, 'in': edges to it, 'both' (default). */
+  direction?: 'in' | 'out' | 'both';
+  limit?: number;
+  offset?: number;
+}
+
+export interface NodeEdges {
+  /** How many edges match the query (before limit and offset). */
+  total: number;
+  /** All the node's edges counted by type and direction, whatever the query's types. */
+  byType: Record<string, { in: number; out: number }>;
+  /** The page, ordered by type then the other end's id. */
+  edges: StoredEdge[];
+}
+
+export interface NodeQuery {
+  type?: NodeType;
+  /** Only nodes whose key starts with this text (a host's processes: `host|`). */
+  keyPrefix?: string;
+  /** Only nodes no edge of this type points to (process roots: 'launched'). */
+  withoutIncoming?: EdgeType;
+  limit?: number;
+  offset?: number;
+}
+
 export interface CaseStore {
   readonly id: number;
   readonly name: string;
@@ -106,6 +135,12 @@ export interface CaseStore {
   edges(): Iterable<StoredEdge>;
   node(id: string): GraphNode | undefined;
   occurrences(edgeId: string, limit?: number): EdgeOccurrence[];
+  /** One edge with its count and first/last times; undefined when there is no such edge. */
+  edge(id: string): StoredEdge | undefined;
+  /** A node's edges, filtered and paged, with counts per type. */
+  edgesOf(nodeId: string, q?: NodeEdgesQuery): NodeEdges;
+  /** Nodes by type and key prefix, ordered by first seen then id, with how many match in all. */
+  findNodes(q: NodeQuery): { total: number; nodes: GraphNode[] };
   /** Events in time order. */
   events(q?: EventQuery): Iterable<StoredEvent>;
   alerts(): Alert[];

@@ -16,6 +16,9 @@ import type {
   CaseStore,
   EventQuery,
   EvidenceRecord,
+  NodeEdges,
+  NodeEdgesQuery,
+  NodeQuery,
   SearchHit,
   Store,
   StoredEdge,
@@ -294,6 +297,69 @@ class SqliteCase implements CaseStore {
         details: r.details ? JSON.parse(r.details as string) : undefined,
       }),
     );
+  }
+
+  /** Count and first/last times of one edge, from its occurrences (as `edges()` computes them). */
+  private withStats(r: Row): StoredEdge {
+    const s = this.db.prepare('SELECT count(*) AS n, min(ts) AS f, max(ts) AS l FROM occurrences WHERE case_id = ? AND edge_id = ?').get(this.id, r.id) as Row;
+    return {
+      id: r.id as string,
+      type: r.type as EdgeType,
+      src: r.src as string,
+      dst: r.dst as string,
+      count: s.n as number,
+      firstSeen: (s.f as number | null) ?? undefined,
+      lastSeen: (s.l as number | null) ?? undefined,
+    };
+  }
+
+  edge(id: string): StoredEdge | undefined {
+    const r = this.db.prepare('SELECT id, type, src, dst FROM edges WHERE case_id = ? AND id = ?').get(this.id, id) as Row | undefined;
+    return r ? this.withStats(r) : undefined;
+  }
+
+  edgesOf(nodeId: string, q: NodeEdgesQuery = {}): NodeEdges {
+    const byType: NodeEdges['byType'] = {};
+    const counts = this.db.prepare('SELECT type, sum(src = ?) AS o, sum(dst = ?) AS i FROM edges WHERE case_id = ? AND (src = ? OR dst = ?) GROUP BY type ORDER BY type');
+    for (const r of counts.all(nodeId, nodeId, this.id, nodeId, nodeId) as Row[]) byType[r.type as string] = { in: r.i as number, out: r.o as number };
+    const dir = q.direction ?? 'both';
+    const where = [dir === 'out' ? 'src = ?' : dir === 'in' ? 'dst = ?' : '(src = ? OR dst = ?)'];
+    const args: unknown[] = dir === 'both' ? [nodeId, nodeId] : [nodeId];
+    if (q.types) {
+      where.push(`type IN (${q.types.map(() => '?').join(', ') || 'NULL'})`);
+      args.push(...q.types);
+    }
+    const cond = `case_id = ? AND ${where.join(' AND ')}`;
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM edges WHERE ${cond}`).get(this.id, ...args) as Row).n as number;
+    const limit = Math.max(0, Math.floor(q.limit ?? 100));
+    const offset = Math.max(0, Math.floor(q.offset ?? 0));
+    const rows = this.db
+      .prepare(`SELECT id, type, src, dst FROM edges WHERE ${cond} ORDER BY type, CASE WHEN src = ? THEN dst ELSE src END, id LIMIT ? OFFSET ?`)
+      .all(this.id, ...args, nodeId, limit, offset) as Row[];
+    return { total, byType, edges: rows.map((r) => this.withStats(r)) };
+  }
+
+  findNodes(q: NodeQuery): { total: number; nodes: GraphNode[] } {
+    const where = ['n.case_id = ?'];
+    const args: unknown[] = [this.id];
+    if (q.type !== undefined) {
+      where.push('n.type = ?');
+      args.push(q.type);
+    }
+    if (q.keyPrefix !== undefined) {
+      where.push('substr(n.key, 1, ?) = ?');
+      args.push(q.keyPrefix.length, q.keyPrefix);
+    }
+    if (q.withoutIncoming !== undefined) {
+      where.push('NOT EXISTS (SELECT 1 FROM edges e WHERE e.case_id = n.case_id AND e.dst = n.id AND e.type = ?)');
+      args.push(q.withoutIncoming);
+    }
+    const cond = where.join(' AND ');
+    const total = (this.db.prepare(`SELECT count(*) AS c FROM nodes n WHERE ${cond}`).get(...args) as Row).c as number;
+    const limit = Math.max(0, Math.floor(q.limit ?? 100));
+    const offset = Math.max(0, Math.floor(q.offset ?? 0));
+    const rows = this.db.prepare(`SELECT n.* FROM nodes n WHERE ${cond} ORDER BY n.first_seen IS NULL, n.first_seen, n.id LIMIT ? OFFSET ?`).all(...args, limit, offset) as Row[];
+    return { total, nodes: rows.map(nodeFromRow) };
   }
 
   *events(q: EventQuery = {}): Iterable<StoredEvent> {
