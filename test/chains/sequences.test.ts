@@ -297,3 +297,30 @@ test('scoring: a technique counts once per chain, a rule once however often it f
   assert.equal(t[0]!.hitCount, 5);
   r.store.close();
 });
+
+test('one start seen by Sysmon and by Security 4688 is one process, even with the shipper hours off', () => {
+  const rules: Rule[] = [{ match: 'vssadmin delete', id: 'vss', level: 'high', techniques: ['T1490'] }];
+  const P: Proc = { guid: guid(80), pid: 800, image: 'C:\\Windows\\System32\\cmd.exe', cmd: 'cmd.exe /c vssadmin delete shadows /all' };
+  const explorer = { pid: 1000, image: EXPLORER };
+  const EIGHT_HOURS = 8 * 3600 * 1000;
+  // The Security record first, stamped 8 h off (local time written as UTC) plus 300 ms; then Sysmon's.
+  for (const order of ['4688 first', 'sysmon first']) {
+    const r = runner({ rules });
+    const sec = start4688(T0 + EIGHT_HOURS + 300, P, explorer);
+    const sys = start(T0, P, E);
+    r.feed(order === '4688 first' ? [sec, sys] : [sys, sec]);
+    const nodes = [...r.engine.forest.nodes.values()].filter((n) => n.pid === 800);
+    assert.equal(nodes.length, 1, `${order}: one process`);
+    assert.equal(nodes[0]!.guid, P.guid!.slice(1, -1), `${order}: the GUID identity wins`);
+    // Both sightings' hits land on it; the rule counts once.
+    const c = r.engine.chainOf(nodes[0]!);
+    assert.equal(c.hitCount, 2);
+    assert.equal(c.evaluate(() => undefined).score, 50);
+    r.store.close();
+  }
+  // A different command line 8 h apart is another process (pid reused), not a time-zone twin.
+  const r = runner({ rules });
+  r.feed([start(T0, P, E), start4688(T0 + EIGHT_HOURS, { ...P, cmd: 'cmd.exe /c dir' }, explorer)]);
+  assert.equal([...r.engine.forest.nodes.values()].filter((n) => n.pid === 800).length, 2);
+  r.store.close();
+});
