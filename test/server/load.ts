@@ -39,6 +39,9 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
+  /** Events the agents' schedules produced (agents x rate x seconds). */
+  scheduled: number;
+  /** Events the agents put into batches and sent at least once. */
   generated: number;
   acknowledged: number;
   stored: number;
@@ -316,6 +319,7 @@ export async function loadRun(o: LoadOptions): Promise<LoadResult> {
   latencies.sort((a, b) => a - b);
   const span = (lastAck - firstSend) / 1000;
   return {
+    scheduled: o.agents * o.rate * o.seconds,
     generated,
     acknowledged,
     stored,
@@ -336,7 +340,8 @@ export async function loadRun(o: LoadOptions): Promise<LoadResult> {
 
 export function describe(r: LoadResult): string {
   return [
-    `generated ${r.generated} events, acknowledged ${r.acknowledged}, stored ${r.stored} (${r.stored === r.acknowledged ? 'equal' : 'DIFFERENT'}); lost ${r.generated - r.acknowledged}`,
+    `scheduled ${r.scheduled} events, sent ${r.generated}, acknowledged ${r.acknowledged}, stored ${r.stored} (${r.stored === r.acknowledged ? 'acknowledged = stored' : 'acknowledged != stored'}); ` +
+      (r.drained ? `lost ${r.scheduled - r.acknowledged}` : `${r.scheduled - r.acknowledged} still waiting on the agents' side when the drain limit hit (not lost: unacknowledged)`),
     `batches ${r.batches} (${r.duplicates} answered as duplicates after a resend), 429s ${r.busy}, connection errors/5xx ${r.errors}, server kills ${r.kills}`,
     `sustained ${Math.round(r.sustained)} events/s; ingest latency p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms`,
     `run ${r.seconds.toFixed(1)} s${r.serverPeakRssMb ? `; server peak RSS ${r.serverPeakRssMb.toFixed(0)} MB` : ''}${r.drained ? '' : '; NOT drained within the limit'}`,
