@@ -1,6 +1,6 @@
 /**
- * The compiled JSON plans (render-json-compiled.ts, and render-json-text.ts writing JSON text) must
- * render exactly what the general renderer renders: every record of every shared sample.
+ * The compiled plans (render-json-compiled.ts, render-json-text.ts, render-xml-compiled.ts) must
+ * render exactly what the general renderers render: every record of every shared sample.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,9 +12,11 @@ import { renderJson } from '../../src/sources/evtx/render-json.js';
 import { planCovers, renderPlanned } from '../../src/sources/evtx/render-json-compiled.js';
 import { budget } from '../../src/sources/evtx/resolve.js';
 import { renderJsonText } from '../../src/sources/evtx/render-json-text.js';
+import { renderXml } from '../../src/sources/evtx/render-xml.js';
+import { renderXmlPlanned } from '../../src/sources/evtx/render-xml-compiled.js';
 import { jsonDiff } from './helpers.js';
 
-test('compiled plans (objects and JSON text) render every sample record as the general renderer does', { skip: needShared('evtx', 'samples') }, () => {
+test('compiled plans (objects, JSON text, XML) render every sample record as the general renderer does', { skip: needShared('evtx', 'samples') }, () => {
   const dir = shared('evtx', 'samples');
   let records = 0;
   let planned = 0;
@@ -37,9 +39,14 @@ test('compiled plans (objects and JSON text) render every sample record as the g
         // The text plans write the same JSON (parsed back, it is the same object).
         budget.left = 1e9;
         assert.deepEqual(jsonDiff(JSON.parse(renderJsonText(root, false)), general), [], `${f} record ${rec.recordId} as text`);
+        // And the XML plans write the general renderer's XML, byte for byte.
+        budget.left = 1e9;
+        const xml = renderXml(root);
+        budget.left = 1e9;
+        assert.equal(renderXmlPlanned(root), xml, `${f} record ${rec.recordId} as XML`);
       }
     }
   }
-  console.log(`evtx plans: ${planned} of ${records} sample records rendered through compiled plans (objects and text), all equal to the general renderer`);
+  console.log(`evtx plans: ${planned} of ${records} sample records rendered through compiled plans (objects, JSON text, XML), all equal to the general renderer`);
   assert.ok(planned > records * 0.9);
 });

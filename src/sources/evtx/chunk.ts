@@ -16,6 +16,7 @@ import * as time from './time.js';
 import * as resolver from './resolve.js';
 import * as compiled from './render-json-compiled.js';
 import * as jsonText from './render-json-text.js';
+import * as xmlCompiled from './render-xml-compiled.js';
 
 // Imported values copied to module constants once, so hot paths do not pay a getter per access
 // when the modules run through a transpiling loader (tsx); with native ESM this costs nothing.
@@ -28,6 +29,7 @@ const { filetimeMs, filetimeText } = time;
 const { budget } = resolver;
 const { planCovers, renderPlanned } = compiled;
 const { renderJsonText } = jsonText;
+const { renderXmlPlanned } = xmlCompiled;
 
 export const RECORD_MAGIC = 0x00002a2a;
 /**
@@ -172,13 +174,13 @@ export function readChunk(buf: Buffer, index: number, fileOffset: number, opts: 
       try {
         if (opts.text) {
           rec.text = wantXml
-            ? renderXml(root)
+            ? renderRecordXml(root)
             : opts.separateAttributes
               ? JSON.stringify(renderRecordJson(root, opts), null, opts.pretty ? 2 : undefined)
               : renderJsonText(root, opts.pretty === true);
         } else {
           if (wantJson) rec.json = renderRecordJson(root, opts);
-          if (wantXml) rec.xml = renderXml(root);
+          if (wantXml) rec.xml = renderRecordXml(root);
         }
       } finally {
         chunkBudget -= allowed - Math.max(0, budget.left);
@@ -197,6 +199,11 @@ export function readChunk(buf: Buffer, index: number, fileOffset: number, opts: 
 export function renderRecordJson(root: Element | Instance, opts: RenderOptions): Record<string, unknown> {
   if (root.k === 10 && !opts.separateAttributes && planCovers(root)) return renderPlanned(root);
   return renderJson(root, opts);
+}
+
+/** Through the template's compiled XML plan when it covers the record, else the general renderer. */
+export function renderRecordXml(root: Element | Instance): string {
+  return renderXmlPlanned(root) ?? renderXml(root);
 }
 
 export function message(e: unknown): string {

@@ -153,6 +153,13 @@ function isDataContainer(name: string): boolean {
   return name === 'EventData' || name === 'UserData';
 }
 
+/** Whether nested BinXML has a top-level `Data` element. */
+function hasDataRoot(roots: unknown): boolean {
+  if (!roots) return false;
+  for (const r of roots as (Element | Instance)[]) if ((r.k === INST ? r.tpl.root.name : r.name) === 'Data') return true;
+  return false;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Single nodes.
 
@@ -235,9 +242,15 @@ function elementOp(el: Element, isContainer: boolean, count: { elements: number 
   if (ch.length === 1 && isSimpleNode(ch[0])) {
     count.elements++;
     const node = ch[0];
+    // Nested BinXML in the only child: its elements are the children (EventData/UserData with
+    // `Data` among them choose named or positional form from them: the general renderer).
+    const spliced = node.k === SUB ? slottedObjectOp(false, attrs, ch, [null], general) : null;
     return (inst) => {
       const x = nodeValue(node, inst);
-      if (x !== SKIP && typeof x !== 'string' && x[0] === T_BINXML) return spendBack(inst, general);
+      if (x !== SKIP && typeof x !== 'string' && x[0] === T_BINXML) {
+        if (isContainer && hasDataRoot(x[1])) return spendBack(inst, general);
+        return spliced!(inst);
+      }
       const a = attrs ? attrs(inst) : null;
       const text = nonEmpty(x);
       if (!a) return text ? scalarJson(x as string | [number, unknown]) : null;

@@ -60,6 +60,15 @@ export function renderXml(root: Element | Instance): string {
   return XML_DECL + w.out;
 }
 
+/** One element (and its subtree) at `indent`, by the general renderer (compiled plans fall back to it). */
+export function renderElementXml(el: Element, ctx: Instance | null, indent: number): string {
+  const w = new XmlWriter();
+  w.element(el, ctx, indent, null);
+  return w.out;
+}
+
+export { XML_DECL };
+
 class XmlWriter {
   out = '';
 

@@ -35,8 +35,13 @@ function ownBuffer(size: number): Buffer {
   return Buffer.from(new ArrayBuffer(size));
 }
 
+/** Bytes read from disk at a time (whatever the batch size): fewer, larger reads. */
+const READ_AHEAD = 16 * CHUNK_SIZE;
+
 class FileSource implements ChunkSource {
   private chunk = 0;
+  private block = Buffer.alloc(0);
+  private blockStart = 0;
   private constructor(
     private readonly fh: FileHandle,
     readonly size: number,
@@ -66,11 +71,20 @@ class FileSource implements ChunkSource {
     if (left <= 0) return null;
     const count = Math.min(max, Math.ceil(left / CHUNK_SIZE));
     const want = Math.min(left, count * CHUNK_SIZE);
+    if (start < this.blockStart || start + want > this.blockStart + this.block.length) {
+      const len = Math.min(left, Math.max(want, READ_AHEAD));
+      const block = Buffer.allocUnsafe(len);
+      const got = await readFully(this.fh, block, 0, len, start);
+      this.block = block.subarray(0, got);
+      this.blockStart = start;
+    }
+    const from = start - this.blockStart;
+    const have = Math.min(want, this.block.length - from);
     const buf = ownBuffer(count * CHUNK_SIZE);
-    await readFully(this.fh, buf, 0, want, start);
+    this.block.copy(buf, 0, from, from + have);
     const first = this.chunk;
     this.chunk += count;
-    return { buf, first, count, lastLength: want - (count - 1) * CHUNK_SIZE };
+    return { buf, first, count, lastLength: have - (count - 1) * CHUNK_SIZE };
   }
 
   async close(): Promise<void> {
@@ -78,14 +92,18 @@ class FileSource implements ChunkSource {
   }
 }
 
-async function readFully(fh: FileHandle, buf: Buffer, off: number, len: number, pos: number): Promise<void> {
+/** Reads up to `len` bytes at `pos`; returns how many (fewer only at the end of the file). */
+async function readFully(fh: FileHandle, buf: Buffer, off: number, len: number, pos: number): Promise<number> {
+  let got = 0;
   while (len > 0) {
     const { bytesRead } = await fh.read(buf, off, len, pos);
     if (bytesRead === 0) break;
     off += bytesRead;
     len -= bytesRead;
     pos += bytesRead;
+    got += bytesRead;
   }
+  return got;
 }
 
 /** Re-cuts a stream's pieces into the header and whole chunks. */
