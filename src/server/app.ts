@@ -157,6 +157,7 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
     return change;
   });
 
+  await app.register((await import('./ui/index.js')).uiRoutes, o); // web UI: read-only /api/v1/ui/* (analyst token) and web/dist at /
   app.addHook('onClose', async () => {
     await live.drain();
   });
