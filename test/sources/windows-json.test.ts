@@ -92,3 +92,17 @@ test('a truncated line, garbage and a bad record are each reported with their li
   assert.match(errors[1], /^3: invalid JSON/);
   assert.match(errors[2], /^5: not a Windows event record/);
 });
+
+test("NXLog keeps Sysmon's own EventType (moved aside as EventTypeOrignal) and drops its severity", async () => {
+  const base = { Channel: 'Microsoft-Windows-Sysmon/Operational', Hostname: 'ws1', UtcTime: '2020-01-01 00:00:00.000', Image: 'C:\\x.exe', ProcessGuid: '{00000000-0000-0000-0000-000000000001}', ProcessId: 1 };
+  const lines = [
+    { ...base, EventID: 12, EventType: 'DeleteKey', EventTypeOrignal: 'INFO', TargetObject: 'HKLM\\SOFTWARE\\Evil' },
+    { ...base, EventID: 13, EventType: 'SetValue', EventTypeOrignal: 'INFO', TargetObject: 'HKLM\\SOFTWARE\\Run\\x', Details: 'C:\\x.exe' },
+    { ...base, EventID: 3, EventType: 'INFO' },
+  ].map((o) => JSON.stringify(o)).join('\n');
+  const { events } = await readAll(bufferInput('n.json', Buffer.from(lines + '\n')));
+  assert.equal(events[0].raw.EventType, 'DeleteKey');
+  assert.equal(events[0].event.action, 'registry-key-delete');
+  assert.equal(events[1].raw.EventType, 'SetValue');
+  assert.equal(events[2].raw.EventType, undefined);
+});

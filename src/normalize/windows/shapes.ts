@@ -195,6 +195,9 @@ export function fromNxlog(o: Obj, clock?: ShipperClock): WindowsRecord | undefin
   };
   const data: Obj = {};
   for (const k of Object.keys(o)) if (!NXLOG_HEADER.has(k)) data[k] = o[k];
+  // When the event has an EventType of its own (Sysmon 12-14: CreateKey, SetValue ...), NXLog
+  // moves its severity to `EventTypeOrignal` (sic) and leaves the event's value in `EventType`.
+  if (o.EventTypeOrignal !== undefined && o.EventType !== undefined) data.EventType = o.EventType;
   return { system, data, message: toStr(o.Message) };
 }
 
