@@ -4,6 +4,7 @@ import { summaryJson, type SummaryData } from '../cli/summary.js';
 import type { CaseStore } from '../store/types.js';
 import { renderHtmlReport } from './html.js';
 import { networkReportJson, type NetworkReportInput } from './network-report.js';
+import { timelineCsv, timelineJsonl, timesketchJsonl } from './timeline.js';
 
 export interface ReportOptions {
   lang?: string;
@@ -11,8 +12,14 @@ export interface ReportOptions {
   network?: NetworkReportInput;
 }
 
+/** The kinds of `--out` file, by extension. */
+export const REPORT_KINDS = 'FILE.html (report), FILE.json (report data), FILE.csv (Hayabusa-column alert timeline), FILE.jsonl (alert timeline), FILE.timesketch.jsonl (Timesketch import)';
+
 export function writeReport(path: string, store: CaseStore, data: SummaryData, opts: ReportOptions = {}): void {
   if (/\.html?$/i.test(path)) writeFileSync(path, renderHtmlReport(store, data, opts));
+  else if (/\.timesketch\.jsonl$/i.test(path)) writeFileSync(path, timesketchJsonl(data.alerts));
+  else if (/\.jsonl$/i.test(path)) writeFileSync(path, timelineJsonl(data.alerts));
+  else if (/\.csv$/i.test(path)) writeFileSync(path, timelineCsv(data.alerts));
   else
     writeFileSync(
       path,

@@ -7,7 +7,7 @@ import { openAsyncWriter } from '../../store/sqlite/async-writer.js';
 import { defaultDbPath, openStore } from '../../store/index.js';
 import { terminalProgress } from '../progress.js';
 import { summaryJson, summaryText, type SummaryData } from '../summary.js';
-import { writeReport } from '../../report/index.js';
+import { REPORT_KINDS, writeReport } from '../../report/index.js';
 import { networkFindingsOf } from '../../report/network-report.js';
 import { generateExample } from '../../sources/example/generate.js';
 import { chainSession } from '../../detect/chains/session.js';
@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .argument('[paths...]', 'files or folders of evidence (.evtx, .json, .xml, .csv, .pcap, Zeek logs, .zip, .gz, .tar, .mans ...)')
     .option('--case <name>', 'case to add the evidence to', 'default')
     .option('--db <path>', 'store file (default: $LOUPE_DB or ./loupe-data/loupe.db)')
-    .option('--out <file>', 'also write a report: FILE.json or FILE.html')
+    .option('--out <file>', `also write a report or timeline (repeatable): ${REPORT_KINDS}`, collect)
     .option('--rules <path>', 'Sigma rules folder or file (repeatable)', collect)
     .option('--no-builtin-rules', "leave Loupe's built-in Sigma rules out")
     .option('--iocs <file>', 'indicator file: TinyCheck/MISP/STIX JSON, CSV, list, hosts (repeatable)', collect)
@@ -85,14 +85,22 @@ export function register(program: Command): void {
         }
         chains?.save();
         const data: SummaryData = { caseName: caseStore.name, db, result, counts: caseStore.counts(), alerts: caseStore.alerts(), notes, threats: chains?.records() };
-        if (o.out) {
+        const outs = (o.out as string[] | undefined) ?? [];
+        if (outs.length) {
           const findings = await networkFindingsOf(detectors);
           const hasNetwork = findings !== undefined && Object.values(findings.records).some((n) => n > 0);
           const network = hasNetwork
             ? { findings, evidence: caseStore.listEvidence().map((e) => ({ name: e.name, format: e.format, records: e.records, errors: e.errors, errorSamples: e.errorSamples })) }
             : undefined;
-          writeReport(o.out, caseStore, data, { lang: o.lang, network });
-          notes.push(`report written to ${o.out}`);
+          for (const out of outs) {
+            try {
+              writeReport(out, caseStore, data, { lang: o.lang, network });
+              notes.push(`written: ${out}`);
+            } catch (err) {
+              notes.push(`could not write ${out}: ${(err as Error).message}`);
+              process.exitCode = 1;
+            }
+          }
         }
         process.stdout.write(o.json ? `${JSON.stringify(summaryJson(data), null, 2)}\n` : `${summaryText(data)}\n`);
         // Non-zero only when nothing at all could be read.
