@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { constants as zlibConstants, createGunzip } from 'node:zlib';
+import { constants as zlibConstants, createGunzip, createInflateRaw } from 'node:zlib';
+import { passwordFits, ZipDecrypt } from './zip-crypto.js';
 import tarStream from 'tar-stream';
 import yauzl from 'yauzl';
 import type { Input } from './types.js';
@@ -27,6 +28,11 @@ export interface ExpandOptions {
   maxRatio?: number;
   /** How deep archives inside archives are opened (default 3). */
   maxDepth?: number;
+  /**
+   * Passwords to try on encrypted zip members (ZipCrypto), after `infected` and `malware`, the
+   * conventions of malware exchanges.
+   */
+  passwords?: string[];
 }
 
 /** An input that could not be opened at all (a broken archive, a permission error). */
@@ -37,7 +43,8 @@ export interface InputProblem {
 
 export type Expanded = { input: Input } | { problem: InputProblem };
 
-const LIMITS = { maxBytes: 16 * 1024 ** 3, maxRatio: 200, maxDepth: 3 };
+const LIMITS = { maxBytes: 16 * 1024 ** 3, maxRatio: 200, maxDepth: 3, passwords: [] as string[] };
+const CONVENTIONAL_PASSWORDS = ['infected', 'malware'];
 
 /** Stops a stream that inflates past the limits: the zip-bomb guard. */
 class InflateGuard extends Transform {
@@ -249,16 +256,29 @@ async function* expandZip(input: Input, limits: typeof LIMITS, depth: number): A
     for (const entry of entries) {
       if (entry.fileName.endsWith('/')) continue;
       const name = `${input.name}!/${entry.fileName}`;
+      let password: string | undefined;
       if ((entry.generalPurposeBitFlag & 1) !== 0) {
-        yield { problem: { name, reason: 'member is encrypted; extract it with its password first' } };
-        continue;
+        const found = await findPassword(zf, entry, [...CONVENTIONAL_PASSWORDS, ...limits.passwords]);
+        if ('problem' in found) {
+          yield { problem: { name, reason: found.problem } };
+          continue;
+        }
+        password = found.password;
       }
       const openMember = (): Readable => {
         const guard = new InflateGuard(name, entry.compressedSize, limits);
-        zf.openReadStream(entry, (err, rs) => {
+        const opts = password !== undefined ? rawOptions(entry) : {};
+        zf.openReadStream(entry, opts, (err, rs) => {
           if (err || !rs) return guard.destroy(new Error(`${name}: ${err?.message ?? 'cannot read member'}`));
           rs.on('error', (e) => guard.destroy(new Error(`${name}: ${e.message}`)));
-          rs.pipe(guard);
+          if (password === undefined) {
+            rs.pipe(guard);
+            return;
+          }
+          const decrypt = new ZipDecrypt(password);
+          const plain = entry.compressionMethod === 8 ? rs.pipe(decrypt).pipe(createInflateRaw()) : rs.pipe(decrypt);
+          plain.on('error', (e) => guard.destroy(new Error(`${name}: ${e.message} (wrong password?)`)));
+          plain.pipe(guard);
         });
         return guard;
       };
@@ -274,6 +294,35 @@ async function* expandZip(input: Input, limits: typeof LIMITS, depth: number): A
   } finally {
     zf.close();
   }
+}
+
+/** The member's bytes as stored (still encrypted); yauzl takes `decompress` only for compressed members. */
+function rawOptions(entry: yauzl.Entry): { decrypt: false; decompress?: false } {
+  return entry.compressionMethod === 0 ? { decrypt: false } : { decrypt: false, decompress: false };
+}
+
+/** The password that opens an encrypted member, tried against its 12-byte encryption header. */
+async function findPassword(zf: yauzl.ZipFile, entry: yauzl.Entry, passwords: string[]): Promise<{ password: string } | { problem: string }> {
+  if (entry.compressionMethod === 99) return { problem: 'member is AES-encrypted; extract it with its password first' };
+  const header = await new Promise<Buffer>((resolve, reject) => {
+    zf.openReadStream(entry, rawOptions(entry), (err, rs) => {
+      if (err || !rs) return reject(err ?? new Error('cannot read member'));
+      const parts: Buffer[] = [];
+      let len = 0;
+      rs.on('data', (c: Buffer) => {
+        parts.push(c);
+        len += c.length;
+        if (len >= 12) rs.destroy();
+      });
+      rs.on('close', () => resolve(Buffer.concat(parts).subarray(0, 12)));
+      rs.on('error', reject);
+    });
+  }).catch((e: Error) => e);
+  if (header instanceof Error || header.length < 12) return { problem: `encrypted member unreadable${header instanceof Error ? `: ${header.message}` : ''}` };
+  // The check byte: the CRC's high byte, or the modification time's when sizes follow the data.
+  const check = (entry.generalPurposeBitFlag & 8) !== 0 ? (entry.lastModFileTime >> 8) & 0xff : (entry.crc32 >>> 24) & 0xff;
+  for (const p of passwords) if (passwordFits(header, p, check)) return { password: p };
+  return { problem: 'member is encrypted and none of the passwords given fits (--archive-password)' };
 }
 
 async function* expandTar(input: Input, stream: Readable, limits: typeof LIMITS, depth: number): AsyncGenerator<Expanded> {

@@ -39,6 +39,7 @@ export function register(program: Command): void {
     .option('--threshold <score>', 'process-chain score that makes a threat (default 60)', (v) => Number(v))
     .option('--allow <file>', 'allow rules for process chains: hash, signer, path, command line (repeatable; docs/chains-and-server.md)', collect)
     .option('--plugins <dir>', 'load process-chain plugins from this folder')
+    .option('--archive-password <password>', 'password for encrypted zip members (repeatable; "infected" and "malware" are always tried)', collect)
     .option('--json', 'print the summary as JSON (for scripts)')
     .option('--no-progress', 'no progress bars')
     .action(async (paths: string[], o) => {
@@ -79,7 +80,7 @@ export function register(program: Command): void {
         const writer = db === ':memory:' ? undefined : openAsyncWriter(db, caseStore.name);
         let result;
         try {
-          result = await analyzePaths(inputs, { store: caseStore, detectors, progress: terminalProgress(o.progress && !o.json), readerOptions, writer });
+          result = await analyzePaths(inputs, { store: caseStore, detectors, progress: terminalProgress(o.progress && !o.json), readerOptions, writer, expand: { passwords: o.archivePassword } });
         } finally {
           await writer?.close();
         }
