@@ -214,7 +214,7 @@ export function GraphView({ caseId, params }: { caseId: number; params: Record<s
         {drawError && <p class="muted">{drawError}</p>}
         <div class="sigma" ref={container} data-version={version} />
         <Legend />
-        <details class="visible-list" open={graph.order > 0 && graph.order <= 60}>
+        <details class="visible-list" open>
           <summary>Entities in the graph ({fmtNum(graph.order)})</summary>
           <table>
             <tbody>
