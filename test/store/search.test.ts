@@ -40,3 +40,15 @@ test('a node written again with a longer text is found by the new text, and only
   other.write({ nodes: [node('p2', 'Process', 'C:\\y\\other.exe')] });
   assert.deepEqual(other.search('tool.exe'), []);
 });
+
+test('an alert node takes its newest title and properties (a threat grows); other nodes keep their first', () => {
+  const c = openSqliteStore(':memory:').openCase('t');
+  c.write({ nodes: [node('a1', 'Alert', 'Chain scored 200', { level: 'high' }), node('p1', 'Process', 'C:\\a.exe', { pid: 1 })] });
+  c.write({ nodes: [node('a1', 'Alert', 'Chain scored 405', { level: 'critical' }), node('p1', 'Process', 'C:\\b.exe', { pid: 2 })] });
+  assert.equal(c.node('a1')?.label, 'Chain scored 405');
+  assert.equal(c.node('a1')?.props.level, 'critical');
+  assert.deepEqual(c.search('scored 405').map((h) => h.node.id), ['a1']);
+  assert.deepEqual(c.search('scored 200'), []);
+  assert.equal(c.node('p1')?.props.pid, 1);
+  assert.equal(c.node('p1')?.label, 'C:\\a.exe');
+});

@@ -190,7 +190,9 @@ class SqliteCase implements CaseStore {
 
   /**
    * A node merges into what is stored: the first value of each property stays, a label and a
-   * longer search text are taken when new, the seen times widen. The text index follows.
+   * longer search text are taken when new, the seen times widen. Alert nodes are the exception:
+   * an alert grows as its evidence does (a threat's score and title), so its newest label and
+   * properties win. The text index follows.
    */
   private writeNode(n: GraphNode): void {
     const old = this.st.nodeGet.get(this.id, n.id) as Row | undefined;
@@ -199,17 +201,19 @@ class SqliteCase implements CaseStore {
       if (n.text) this.st.textInsert.run(r.lastInsertRowid, n.text);
       return;
     }
+    const newestWins = n.type === 'Alert';
     const props = JSON.parse(old.props as string) as Record<string, unknown>;
     let changed = false;
     for (const k in n.props) {
-      if (props[k] === undefined && n.props[k] !== undefined) {
+      if (n.props[k] === undefined) continue;
+      if (props[k] === undefined || (newestWins && JSON.stringify(props[k]) !== JSON.stringify(n.props[k]))) {
         props[k] = n.props[k];
         changed = true;
       }
     }
-    const label = (old.label as string) || n.label;
+    const label = newestWins && n.label ? n.label : (old.label as string) || n.label;
     const oldText = (old.text as string | null) ?? undefined;
-    const text = n.text && n.text.length > (oldText?.length ?? 0) ? n.text : oldText;
+    const text = newestWins && n.text ? n.text : n.text && n.text.length > (oldText?.length ?? 0) ? n.text : oldText;
     const first = Math.min((old.first_seen as number | null) ?? Infinity, n.firstSeen ?? Infinity);
     const last = Math.max((old.last_seen as number | null) ?? -Infinity, n.lastSeen ?? -Infinity);
     if (!changed && label === old.label && text === oldText && first === old.first_seen && last === old.last_seen) return;
