@@ -66,7 +66,7 @@ if (parts.includes('load')) {
       ...o,
       batch: 1000,
       inflight: 2,
-      serveArgs: ['--max-queue', String(env('LOUPE_LOAD_MAX_QUEUE', 20000))],
+      serveArgs: ['--max-queue', String(env('LOUPE_LOAD_MAX_QUEUE', 6000))],
       log: (s) => console.log(`  ${s}`),
     });
     console.log(describe(r));

@@ -32,7 +32,7 @@ export interface LiveOptions {
   detectors: Detector[];
   /** Most events queued before new batches get 429 (default 50,000: some seconds of work). */
   maxQueuedEvents?: number;
-  /** Most events committed in one transaction (default 20,000). */
+  /** Most events committed in one transaction (default 4,000: the pipeline is synchronous, so a group holds HTTP up while it runs). */
   groupEvents?: number;
   /** Ledger entries older than this are forgotten (default 7 days). */
   ledgerMs?: number;
@@ -99,7 +99,7 @@ export class LiveIngest {
 
   constructor(private readonly o: LiveOptions) {
     this.maxQueuedEvents = o.maxQueuedEvents ?? 50_000;
-    this.groupEvents = o.groupEvents ?? 20_000;
+    this.groupEvents = o.groupEvents ?? 4_000;
     this.log = o.log ?? (() => {});
     this.engine = o.detectors.find((d) => d.name === 'chain') as ChainEngine | undefined;
     if (this.engine) this.stats.resumedChains = resumeChains(this.engine, o.threats);
