@@ -9,8 +9,11 @@
  *   all files (so interpreter start-up is paid once, in its favour).
  *
  * Datasets: all shared EVTX files (evtx/samples and the sigma-regression cases), and a 1 GB file
- * built from the samples' chunks under the system temp folder (deleted at the end). python-evtx
- * reads ~0.15 MB/s, so on the 1 GB file it is timed on the file's first 32 MB of chunks.
+ * made of security.evtx's chunks over and over, under the system temp folder (deleted at the
+ * end). One log's chunks, with a header announcing them all: libevtx reads only the chunks the
+ * header announces, and stops early in a file whose chunks come from different logs, which would
+ * flatter it. python-evtx reads ~0.2 MB/s, so on the 1 GB file it is timed on its first 32 MB.
+ * The records each peer actually read are printed next to its figures.
  *
  * Each measurement runs in a process of its own so that its peak memory (max RSS, worker threads
  * included) is its own. Throughput is given per wall-clock second and per CPU second (user +
@@ -18,6 +21,7 @@
  * what the workers buy. Usage: npm run bench -- evtx  (LOUPE_EVTX_BENCH_GB=0.25 for a smaller file)
  */
 import { spawnSync } from 'node:child_process';
+import { crc32 } from 'node:zlib';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +109,8 @@ interface Timed {
   seconds: number;
   cpu: number;
   maxRssMb: number;
+  /** Records the peer read, when it tells. */
+  records?: number;
 }
 
 /** Runs `cmd` under /usr/bin/time; output to /dev/null. Wall and CPU seconds, max RSS (MB). */
@@ -116,7 +122,8 @@ function timed(cmd: string, args: string[]): Timed {
   });
   const m = /LOUPE_TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? '');
   if (!m) throw new Error(`${cmd} failed: ${(r.stderr ?? '').slice(0, 500)}`);
-  return { seconds: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), maxRssMb: Number(m[4]) / 1024 };
+  const n = /LOUPE_RECORDS (\d+)/.exec(r.stderr ?? '');
+  return { seconds: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), maxRssMb: Number(m[4]) / 1024, records: n ? Number(n[1]) : undefined };
 }
 
 function evtxexport(files: string[], xml: boolean): Timed {
@@ -130,18 +137,34 @@ function evtxexport(files: string[], xml: boolean): Timed {
   return sum;
 }
 
+/** Records evtxexport reads from `files` (an untimed run counting its "Event number" lines). */
+function evtxexportRecords(files: string[]): number {
+  let n = 0;
+  for (const f of files) {
+    const r = spawnSync('sh', ['-c', 'evtxexport "$1" 2>/dev/null | grep -c "^Event number"', 'sh', f], { encoding: 'utf8' });
+    n += Number(r.stdout.trim()) || 0;
+  }
+  return n;
+}
+
 /** python-evtx: evtx_dump.py's record loop, for all files in one interpreter. */
 function pythonEvtx(files: string[]): Timed {
   const script = [
     'import sys, Evtx.Evtx as evtx',
     'out = open("/dev/null", "w")',
+    'n = 0',
     'for path in sys.argv[1:]:',
-    '    with evtx.Evtx(path) as log:',
-    '        for record in log.records():',
-    '            try:',
-    '                out.write(record.xml())',
-    '            except Exception:',
-    '                pass',
+    '    try:',
+    '        with evtx.Evtx(path) as log:',
+    '            for record in log.records():',
+    '                try:',
+    '                    out.write(record.xml())',
+    '                    n += 1',
+    '                except Exception:',
+    '                    pass',
+    '    except Exception:',
+    '        pass',
+    'sys.stderr.write("LOUPE_RECORDS %d\\n" % n)',
   ].join('\n');
   return timed('/usr/bin/python3', ['-c', script, ...files]);
 }
@@ -150,33 +173,47 @@ function have(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
 
-/** A file of about `bytes` made of the samples' chunks (each chunk intact), and its first `prefix` bytes. */
-function buildBigFile(path: string, bytes: number, samples: string[]): void {
+/**
+ * A file header announcing `chunks` chunks (first 0, last chunks-1), clean, CRC set: libevtx reads
+ * only as many chunks as the header announces, so the header must tell the truth.
+ */
+function fileHeader(template: Buffer, chunks: number): Buffer {
+  const h = Buffer.from(template.subarray(0, HEADER));
+  h.writeBigUInt64LE(0n, 8);
+  h.writeBigUInt64LE(BigInt(Math.max(0, chunks - 1)), 16);
+  h.writeUInt16LE(Math.min(chunks, 0xffff), 42);
+  h.writeUInt32LE(0, 120); // flags: clean
+  h.writeUInt32LE(crc32(h.subarray(0, 120)), 124);
+  return h;
+}
+
+/** A file of about `bytes` made of `source`'s chunks (each chunk intact), repeated. */
+function buildBigFile(path: string, bytes: number, source: string): void {
   const chunks: Buffer[] = [];
-  for (const f of samples) {
-    const b = readFileSync(f);
+  {
+    const b = readFileSync(source);
     for (let o = HEADER; o + CHUNK <= b.length; o += CHUNK) {
       const c = b.subarray(o, o + CHUNK);
       if (c.toString('latin1', 0, 8) === 'ElfChnk\0') chunks.push(c);
     }
   }
+  const count = Math.ceil((bytes - HEADER) / CHUNK);
   const fd = openSync(path, 'w');
   try {
-    writeSync(fd, readFileSync(samples.find((f) => f.endsWith('security.evtx')) ?? samples[0]).subarray(0, HEADER));
-    let size = HEADER;
-    for (let i = 0; size < bytes; i++) {
-      writeSync(fd, chunks[i % chunks.length]);
-      size += CHUNK;
-    }
+    writeSync(fd, fileHeader(readFileSync(source), count));
+    for (let i = 0; i < count; i++) writeSync(fd, chunks[i % chunks.length]);
   } finally {
     closeSync(fd);
   }
 }
 
+/** The first chunks of `src` (about `bytes`), with a header that says so. */
 function copyPrefix(src: string, dst: string, bytes: number): void {
+  const count = Math.floor((bytes - HEADER) / CHUNK);
   const fd = openSync(dst, 'w');
-  const buf = readFileSync(src).subarray(0, HEADER + Math.floor((bytes - HEADER) / CHUNK) * CHUNK);
-  writeSync(fd, buf);
+  const buf = readFileSync(src).subarray(0, HEADER + count * CHUNK);
+  writeSync(fd, fileHeader(buf, count));
+  writeSync(fd, buf.subarray(HEADER));
   closeSync(fd);
 }
 
@@ -191,8 +228,10 @@ function line(label: string, m: Measure): void {
   );
 }
 
-function peerLine(label: string, t: Timed, bytes: number, records: number, vs: [string, Measure][]): void {
+function peerLine(label: string, t: Timed, bytes: number, records: number, vs: [string, Measure][], peerRecords?: number): void {
   line(label, { ...t, bytes, records, errors: 0 });
+  const read = peerRecords ?? t.records;
+  if (read !== undefined) console.log(`      (${label} read ${num(read)} records; Loupe read ${num(records)})`);
   for (const [name, m] of vs) {
     const wall = (m.bytes / m.seconds) / (bytes / t.seconds);
     const cpu = (m.bytes / m.cpu) / (bytes / t.cpu);
@@ -256,7 +295,7 @@ async function parent(): Promise<void> {
     if (peers.evtxexport) {
       peerLine('evtxexport (text)', evtxexport(allShared, false), sharedBytes, r.j0.records, [
         ['JSON text 1 thread cold', r.t0], ['JSON text 1 thread warm', w!.t0], ['JSON text 2 workers warm', w!.t2],
-      ]);
+      ], evtxexportRecords(allShared));
       peerLine('evtxexport -f xml', evtxexport(allShared, true), sharedBytes, r.j0.records, [
         ['XML 1 thread cold', r.x0], ['XML 1 thread warm', w!.x0], ['XML 2 workers warm', w!.x2],
       ]);
@@ -266,15 +305,15 @@ async function parent(): Promise<void> {
     }
 
     // ---- 1 GB
-    buildBigFile(big, gb * 1e9, samples);
+    buildBigFile(big, gb * 1e9, samples.find((f) => f.endsWith('/security.evtx')) ?? samples[0]);
     const bigBytes = statSync(big).size;
-    console.log(`\nOne ${mb(bigBytes)} MB file built from the samples' chunks:`);
+    console.log(`\nOne ${mb(bigBytes)} MB file of security.evtx's chunks:`);
     const b = measureAll([big]).cold;
     console.log(`  memory as files grow (peak RSS, ${mb(sharedBytes)} MB of files -> one ${mb(bigBytes)} MB file): ` +
       `JSON objects 1 thread ${r.j0.maxRssMb.toFixed(0)} -> ${b.j0.maxRssMb.toFixed(0)} MB, 2 workers ${r.j2.maxRssMb.toFixed(0)} -> ${b.j2.maxRssMb.toFixed(0)} MB, ` +
       `events 2 workers ${r.e2.maxRssMb.toFixed(0)} -> ${b.e2.maxRssMb.toFixed(0)} MB`);
     if (peers.evtxexport) {
-      peerLine('evtxexport (text)', evtxexport([big], false), bigBytes, b.j0.records, [['JSON text 1 thread', b.t0], ['JSON text 2 workers', b.t2]]);
+      peerLine('evtxexport (text)', evtxexport([big], false), bigBytes, b.j0.records, [['JSON text 1 thread', b.t0], ['JSON text 2 workers', b.t2]], evtxexportRecords([big]));
       peerLine('evtxexport -f xml', evtxexport([big], true), bigBytes, b.j0.records, [['XML 1 thread', b.x0], ['XML 2 workers', b.x2]]);
     }
     if (peers.python) {
