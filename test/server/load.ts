@@ -305,10 +305,12 @@ export async function loadRun(o: LoadOptions): Promise<LoadResult> {
   await new Promise((r) => setTimeout(r, o.seconds * 1000));
   generating = false;
   log(`generation stopped at ${((performance.now() - t0) / 1000).toFixed(1)} s: ${generated} events; draining`);
+  let limit: NodeJS.Timeout | undefined;
   const drained = await Promise.race([
     Promise.all(agents.map((x) => x.done)).then(() => true),
-    new Promise<boolean>((r) => setTimeout(() => r(false), o.drainSeconds * 1000)),
+    new Promise<boolean>((r) => (limit = setTimeout(() => r(false), o.drainSeconds * 1000))),
   ]);
+  clearTimeout(limit); // or it would keep the process alive until the limit
   await killer;
   // A clean stop: queued batches are committed before the server exits.
   await stop('SIGTERM');
