@@ -11,7 +11,7 @@ import { gunzip, inflate } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Detector } from '../detect/types.js';
 import { THREAT_STATES, type AgentRegistry, type ThreatQuery, type ThreatState, type ThreatStore } from '../store/threats.js';
-import type { CaseStore } from '../store/types.js';
+import type { CaseStore, Store } from '../store/types.js';
 import { requireRole } from './auth.js';
 import { safeJson } from './json.js';
 import { BrokenError, BusyError, LiveIngest } from './live.js';
@@ -22,6 +22,8 @@ const inflateAsync = promisify(inflate);
 
 export interface ServerOptions {
   caseStore: CaseStore;
+  /** The whole store, so that the web UI can browse every case (live events go to `caseStore`). */
+  store?: Store;
   threats: ThreatStore;
   agents: AgentRegistry;
   detectors: Detector[];

@@ -76,7 +76,7 @@ export function register(program: Command): void {
       chains: chainOptionsFrom(o, log),
     });
     for (const n of notes) log(n);
-    const { app, live } = await buildServer({ caseStore, threats, agents, detectors, bodyLimit: o.bodyLimit, maxQueuedEvents: o.maxQueue, log });
+    const { app, live } = await buildServer({ caseStore, store, threats, agents, detectors, bodyLimit: o.bodyLimit, maxQueuedEvents: o.maxQueue, log });
     if (!agents.list().some((a) => !a.revoked)) log('no tokens yet: create them with `loupe agents add NAME` (agents) and `loupe agents add NAME --analyst`');
     let closing = false;
     const stop = async (sig: string) => {
