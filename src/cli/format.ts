@@ -4,11 +4,7 @@ export function num(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** Control characters from evidence must not drive the terminal. */
-export function safe(s: string, max = 200): string {
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
-}
+export { terminalSafe as safe } from '../report/terminal.js';
 
 export function table(headers: string[], rows: Array<Array<string | number>>, rightAlign: number[] = []): string {
   const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? num(c) : c)));

@@ -5,19 +5,11 @@
  * HTML-escaped in HTML, and long strings are cut for display (the stored record keeps them whole).
  */
 import { escapeHtml } from '../../report/escape.js';
+import { terminalSafe } from '../../report/terminal.js';
 import type { ThreatNode, ThreatRecord, ThreatSummary } from '../../store/threats.js';
 
-/** Characters that would drive a terminal or reorder text: shown as \xNN / \u{NNNN}. */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
-
-export function termSafe(s: unknown, max = 300): string {
-  const text = String(s ?? '');
-  const clean = text.replace(UNSAFE, (c) => {
-    const n = c.charCodeAt(0);
-    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u{${n.toString(16)}}`;
-  });
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
-}
+/** Terminal-safe text (report/terminal.ts), longer by default for chain trees. */
+export const termSafe = (s: unknown, max = 300): string => terminalSafe(s, max);
 
 function iso(t: number | undefined): string {
   return t !== undefined && Number.isFinite(t) ? new Date(t).toISOString().replace('.000Z', 'Z') : '?';
