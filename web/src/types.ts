@@ -1,7 +1,8 @@
 /** The shapes the server's /api/v1/ui replies have (see src/server/ui). */
 
-export const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
-export type Level = (typeof LEVELS)[number];
+import { LEVELS, type Level } from '../../src/detect/types';
+
+export { LEVELS, type Level };
 
 export interface CaseInfo {
   id: number;

@@ -9,33 +9,11 @@ import Sigma from 'sigma';
 import { casePath, get } from '../api';
 import { addNeighbours, addNode, LEVEL_COLORS, TYPE_COLORS, newGraph, type CaseGraph, type EdgeAttrs, type NodeAttrs } from '../graph-model';
 import type { EdgeDetail, EdgeTypeCounts, Neighbours, NodeDetail, NodeSummary } from '../types';
+import { EDGE_TYPES } from '../../../src/graph/types';
 import { EntityChip, fmtNum, fmtTime, href, LevelBadge, Props, useGet } from '../util';
 
 const PAGE = 25;
-const ALL_EDGE_TYPES = [
-  'launched',
-  'file_of',
-  'wrote',
-  'accessed',
-  'deleted',
-  'renamed',
-  'copied_to',
-  'loaded',
-  'connected_to',
-  'dns_query_for',
-  'resolves_to',
-  'http_request_to',
-  'uri_of',
-  'changed_value',
-  'created_key',
-  'deleted_key',
-  'deleted_value',
-  'read_key',
-  'accessed_process',
-  'created_thread_in',
-  'logged_on',
-  'alerted_on',
-];
+const ALL_EDGE_TYPES: readonly string[] = EDGE_TYPES;
 /** As in Beagle: image loads are many and rarely the story; off until asked for. */
 const OFF_BY_DEFAULT = ['loaded'];
 
