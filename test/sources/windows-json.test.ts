@@ -99,10 +99,16 @@ test("NXLog keeps Sysmon's own EventType (moved aside as EventTypeOrignal) and d
     { ...base, EventID: 12, EventType: 'DeleteKey', EventTypeOrignal: 'INFO', TargetObject: 'HKLM\\SOFTWARE\\Evil' },
     { ...base, EventID: 13, EventType: 'SetValue', EventTypeOrignal: 'INFO', TargetObject: 'HKLM\\SOFTWARE\\Run\\x', Details: 'C:\\x.exe' },
     { ...base, EventID: 3, EventType: 'INFO' },
+    // Some NXLog configurations leave the event's own value without moving anything aside.
+    { ...base, EventID: 12, EventType: 'CreateKey', TargetObject: 'HKLM\\System\\CurrentControlSet\\Control\\MiniNt' },
+    { SourceName: 'Microsoft-Windows-Security-Auditing', Channel: 'Security', Hostname: 'ws1', TimeCreated: '2020-01-01T00:00:00Z', EventID: 4688, EventType: 'AUDIT_SUCCESS' },
   ].map((o) => JSON.stringify(o)).join('\n');
   const { events } = await readAll(bufferInput('n.json', Buffer.from(lines + '\n')));
   assert.equal(events[0].raw.EventType, 'DeleteKey');
   assert.equal(events[0].event.action, 'registry-key-delete');
   assert.equal(events[1].raw.EventType, 'SetValue');
   assert.equal(events[2].raw.EventType, undefined);
+  assert.equal(events[3].raw.EventType, 'CreateKey');
+  assert.equal(events[3].event.action, 'registry-key-create');
+  assert.equal(events[4].raw.EventType, undefined);
 });

@@ -141,6 +141,9 @@ const NXLOG_HEADER = new Set([
   'EventTypeOrignal', 'Computer', 'Qualifiers',
 ]);
 
+/** NXLog's own `EventType` values (its severity of the record). */
+const NXLOG_SEVERITIES = new Set(['INFO', 'WARNING', 'ERROR', 'CRITICAL', 'VERBOSE', 'DEBUG', 'AUDIT_SUCCESS', 'AUDIT_FAILURE']);
+
 /**
  * NXLog writes `EventTime` in the collector's local time without a zone, and `@timestamp` is the
  * shipper's UTC time of receipt. `EventReceivedTime` is the same instant as `@timestamp` in local
@@ -195,9 +198,11 @@ export function fromNxlog(o: Obj, clock?: ShipperClock): WindowsRecord | undefin
   };
   const data: Obj = {};
   for (const k of Object.keys(o)) if (!NXLOG_HEADER.has(k)) data[k] = o[k];
-  // When the event has an EventType of its own (Sysmon 12-14: CreateKey, SetValue ...), NXLog
-  // moves its severity to `EventTypeOrignal` (sic) and leaves the event's value in `EventType`.
-  if (o.EventTypeOrignal !== undefined && o.EventType !== undefined) data.EventType = o.EventType;
+  // `EventType` is NXLog's severity word, unless the event has an EventType of its own (Sysmon
+  // 12-14: CreateKey, SetValue ...): then NXLog either moves its word to `EventTypeOrignal` (sic)
+  // or leaves the event's value alone.
+  const et = toStr(o.EventType);
+  if (et !== undefined && (o.EventTypeOrignal !== undefined || !NXLOG_SEVERITIES.has(et.toUpperCase()))) data.EventType = o.EventType;
   return { system, data, message: toStr(o.Message) };
 }
 
