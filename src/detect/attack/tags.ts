@@ -3,6 +3,7 @@
  * `attack.initial_access` spelling) is a tactic, `attack.g0007` a group, `attack.s0002` software.
  * When a rule names techniques but no tactic, the tactics come from the ATT&CK table.
  */
+import { V18_EQUIVALENT } from './equivalents.js';
 import { attackData, technique } from './data.js';
 
 export interface AttackTags {
@@ -32,7 +33,9 @@ export function attackFromTags(tags: readonly string[]): AttackTags {
     if (/^t\d{4}(\.\d{3})?$/.test(v)) {
       const id = v.toUpperCase();
       add(out.techniques, id);
-      if (!technique(id)) out.unknown.push(raw);
+      const older = V18_EQUIVALENT[id];
+      if (older) add(out.techniques, older);
+      else if (!technique(id)) out.unknown.push(raw);
     } else if (/^g\d{4}$/.test(v)) add(out.groups, v.toUpperCase());
     else if (/^s\d{4}$/.test(v)) add(out.software, v.toUpperCase());
     else if (/^ds\d{4}$/.test(v)) continue; // data source ids: not a technique or tactic
