@@ -35,7 +35,10 @@ export interface RecallRow {
 export async function mordorRecall(opts: { only?: (file: string) => boolean; log?: (s: string) => void } = {}): Promise<RecallRow[]> {
   const log = opts.log ?? ((s: string) => console.log(s));
   const t0 = Date.now();
-  const sigma = SigmaEngine.fromPaths([builtinRulesDir(), shared('sigma', 'rules')]);
+  // SigmaHQ's whole published set: the main rules, the emerging threats and the threat-hunting
+  // ones (LOUPE_RECALL_RULES=main for the main folder only).
+  const folders = process.env.LOUPE_RECALL_RULES === 'main' ? ['rules'] : ['rules', 'rules-emerging-threats', 'rules-threat-hunting'];
+  const sigma = SigmaEngine.fromPaths([builtinRulesDir(), ...folders.map((f) => shared('sigma', f))]);
   log(`sigma: ${sigma.ruleCount} rules compiled in ${Date.now() - t0} ms`);
   const rows: RecallRow[] = [];
   for (const rec of recordings()) {
