@@ -31,7 +31,7 @@ export interface GraphDelta {
 }
 
 const MAX_LABEL = 512;
-const MAX_NODES = 100_000;
+const MAX_NODES = 50_000;
 const MAX_TEXT = 2048;
 
 function clip(s: string, n: number): string {
@@ -183,8 +183,9 @@ export class GraphBuilder {
       if (s.replaced) this.renames.set(nodeId('Process', s.replaced), nodeId('Process', s.key));
     } else if (p.entity_id) {
       key = this.pids.guidKey(host, p.entity_id);
+      if (opts.ending) this.pids.endedGuid(host, p.pid, p.entity_id, p.end ?? this.time);
     } else if (p.pid !== undefined) {
-      if (opts.ending) key = this.pids.ended(host, p.pid, p.executable);
+      if (opts.ending) key = this.pids.ended(host, p.pid, p.executable, p.end ?? this.time);
       else key = this.pids.resolve(host, p.pid, p.executable);
     }
     if (!key) return undefined;

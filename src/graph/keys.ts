@@ -21,7 +21,7 @@ export function nodeId(type: NodeType, key: string): string {
   let id = idCache.get(k);
   if (id === undefined) {
     id = createHash('sha1').update(k).digest('hex').slice(0, 16);
-    if (idCache.size > 500_000) idCache.clear();
+    if (idCache.size > 100_000) idCache.clear();
     idCache.set(k, id);
   }
   return id;
@@ -34,7 +34,7 @@ export function edgeId(type: string, src: string, dst: string): string {
   let id = edgeCache.get(k);
   if (id === undefined) {
     id = createHash('sha1').update(k).digest('hex').slice(0, 16);
-    if (edgeCache.size > 500_000) edgeCache.clear();
+    if (edgeCache.size > 100_000) edgeCache.clear();
     edgeCache.set(k, id);
   }
   return id;

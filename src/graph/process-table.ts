@@ -19,13 +19,34 @@ interface Entry {
   image?: string;
   start?: number;
   hasGuid: boolean;
+  /** When the process was seen ending (event time). */
+  ended?: number;
 }
 
 /** How far apart the two logs' clocks may put one process start. */
 const SAME_START_MS = 2000;
+/**
+ * An ended process keeps its pid entry this long (late events, the other log's sighting), then
+ * the entry goes: the table holds live processes, not every process ever seen.
+ */
+const ENDED_KEPT_MS = 10 * 60 * 1000;
+const SWEEP_EVERY = 20_000;
 
 export class ProcessTable {
   private readonly hosts = new Map<string, Map<number, Entry>>();
+  private calls = 0;
+  private latest = 0;
+
+  /** Drops entries of processes that ended long enough ago (see ENDED_KEPT_MS). */
+  private sweep(): void {
+    const before = this.latest - ENDED_KEPT_MS;
+    for (const t of this.hosts.values()) for (const [pid, e] of t) if (e.ended !== undefined && e.ended < before) t.delete(pid);
+  }
+
+  private tick(time: number | undefined): void {
+    if (time !== undefined && time > this.latest) this.latest = time;
+    if (++this.calls % SWEEP_EVERY === 0) this.sweep();
+  }
 
   private table(host: string): Map<number, Entry> {
     let t = this.hosts.get(host);
@@ -46,6 +67,7 @@ export class ProcessTable {
    * `replaced` then names the key of an earlier sighting without GUID.
    */
   started(host: string | undefined, pid: number, start: number, image?: string, guid?: string): { key: string; replaced?: string } {
+    this.tick(start);
     const h = hostKey(host);
     const t = this.table(h);
     const img = image?.toLowerCase();
@@ -104,8 +126,20 @@ export class ProcessTable {
    * may arrive before the other log's sighting of the start, and late events still name it. Only
    * a new start with the pid replaces it.
    */
-  ended(host: string | undefined, pid: number, image?: string): string {
-    return this.resolve(host, pid, image);
+  ended(host: string | undefined, pid: number, image?: string, time?: number): string {
+    this.tick(time);
+    const key = this.resolve(host, pid, image);
+    const e = this.table(hostKey(host)).get(pid);
+    if (e && time !== undefined) e.ended = time;
+    return key;
+  }
+
+  /** A process known by GUID ended (Sysmon 5): its pid entry, if it is still that process's, ages out. */
+  endedGuid(host: string | undefined, pid: number | undefined, guid: string, time: number): void {
+    if (pid === undefined) return;
+    this.tick(time);
+    const e = this.table(hostKey(host)).get(pid);
+    if (e && e.key === this.guidKey(host, guid)) e.ended = time;
   }
 }
 
