@@ -27,8 +27,9 @@ export interface ReadEvtxOptions extends RenderOptions {
   /** Bytes of input consumed so far, after each batch. */
   onProgress?(bytes: number): void;
   /**
-   * Worker threads: 0 parses on the calling thread; default is one per core (at most 4) when the
-   * input is at least `workerThreshold` bytes or of unknown size, else 0.
+   * Worker threads, besides the calling thread, which parses its share of the chunks too: 0 parses
+   * on the calling thread alone. Default: one per core but one (at most 3; so one worker on two
+   * cores) when the input is at least `workerThreshold` bytes or of unknown size, else 0.
    */
   threads?: number;
   /** Inputs smaller than this are parsed on the calling thread (default 8 MiB). */
@@ -105,11 +106,14 @@ async function* readBatches(spec: EvtxSourceSpec, opts: ReadEvtxOptions, events:
     }
 
     const pool = sharedPool(threads);
-    // Keep every worker busy with one batch queued behind the one it is parsing; no more, so
-    // memory is bounded by (2 x threads) batches whatever the file size.
-    const maxInFlight = threads * 2;
-    const inFlight: { b: ChunkBatch; p: Promise<BatchParts> }[] = [];
+    // The calling thread parses one batch in every (threads + 1) itself: moving results between
+    // threads costs about what parsing them does, so on two cores "one worker and this thread"
+    // beats "two workers and this thread waiting". Every worker keeps one batch queued behind the
+    // one it is parsing; no more, so memory is bounded by the batches in flight, not the file.
+    const maxInFlight = threads * 2 + 1;
+    const inFlight: { b: ChunkBatch; p: Promise<BatchParts> | null }[] = [];
     let eof = false;
+    let turn = 0;
     for (;;) {
       while (!eof && inFlight.length < maxInFlight) {
         const b = await src.next(batchChunks);
@@ -117,10 +121,26 @@ async function* readBatches(spec: EvtxSourceSpec, opts: ReadEvtxOptions, events:
           eof = true;
           break;
         }
-        inFlight.push({ b, p: pool.run(b, render, events) });
+        const local = turn++ % (threads + 1) === threads;
+        inFlight.push({ b, p: local ? null : pool.run(b, render, events) });
       }
       const next = inFlight.shift();
       if (!next) break;
+      if (!next.p) {
+        // This thread's share, parsed now, while the workers get on with theirs.
+        const b = next.b;
+        for (let i = 0; i < b.count; i++) {
+          const last = i === b.count - 1;
+          const r = processBatch(b.buf.subarray(i * 65536, (i + 1) * 65536), b.first + i, 1, last ? b.lastLength : 65536, render, events);
+          for (const is of r.issues) report(is);
+          if (last) {
+            consumed += (b.count - 1) * 65536 + b.lastLength;
+            opts.onProgress?.(consumed);
+          }
+          yield r;
+        }
+        continue;
+      }
       const { parts, texts, field } = await next.p;
       for (let i = 0; i < parts.length; i++) {
         const part = parts[i];
@@ -166,7 +186,7 @@ function chooseThreads(opts: ReadEvtxOptions, size: number | undefined): number 
   if (opts.threads !== undefined) return Math.max(0, Math.floor(opts.threads));
   const threshold = opts.workerThreshold ?? DEFAULT_THRESHOLD;
   if (size !== undefined && size < threshold) return 0;
-  return Math.max(1, Math.min(4, availableParallelism()));
+  return Math.max(1, Math.min(3, availableParallelism() - 1));
 }
 
 const FROM_SOURCES = import.meta.url.endsWith('.ts');
