@@ -5,7 +5,6 @@
  * lost (0 none, 1 some, 2 the file could not be read at all).
  */
 import type { Command } from 'commander';
-import { once } from 'node:events';
 import { readEvtx, type Issue } from '../../sources/evtx/read.js';
 
 interface DumpOptions {
@@ -32,6 +31,19 @@ export function register(program: Command): void {
     .action(async (file: string, o: DumpOptions) => {
       process.exitCode = await dump(file, o);
     });
+}
+
+/** Resolves when `out` can take more, or has failed (each wait removes its own listeners). */
+function drained(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      out.removeListener('drain', done);
+      out.removeListener('error', done);
+      resolve();
+    };
+    out.once('drain', done);
+    out.once('error', done);
+  });
 }
 
 async function dump(file: string, o: DumpOptions): Promise<number> {
@@ -79,7 +91,7 @@ async function dump(file: string, o: DumpOptions): Promise<number> {
       let text = '';
       for (const r of batch) text += r.text + '\n';
       records += batch.length;
-      if (!out.write(text) && !closed) await Promise.race([once(out, 'drain'), once(out, 'error')]);
+      if (!out.write(text) && !closed) await drained(out);
     }
   } catch (e) {
     if (closed || (e as NodeJS.ErrnoException).code === 'EPIPE') return 0;
