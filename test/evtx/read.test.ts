@@ -1,13 +1,14 @@
 /**
  * The streaming reader: the same records from a path, a stream and a buffer; the same records in
  * the same order with worker threads; a truncated file read as far as it goes; the Reader plugged
- * into Loupe (sniffing, events, errors with offsets); and the dump command's exit codes.
+ * into Loupe (sniffing, events, errors with offsets); and the dump command's output and exit codes.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createReadStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { needShared, shared } from '../helpers/shared.js';
+import { REPO, needShared, shared } from '../helpers/shared.js';
 import { closeEvtxWorkers } from '../../src/sources/evtx/read.js';
 import { evtxReader } from '../../src/sources/evtx/reader.js';
 import { chooseReader } from '../../src/sources/registry.js';
@@ -126,4 +127,24 @@ test('a stream that is not a Buffer stream still reads', async () => {
   const file = evtxFile([c.finish()]);
   const r = await readAll(Readable.from([file.subarray(0, 100), file.subarray(100)]));
   assert.deepEqual(r.records.map((x) => x.json), [{ E: null }]);
+});
+
+test('loupe evtx dump: records on stdout, damage on stderr, exit code 0 / 1 / 2', { skip }, () => {
+  const dump = (...args: string[]) =>
+    spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', `import { main } from ${JSON.stringify(`${REPO}/src/cli/main.ts`)}; process.exitCode = await main(["node", "loupe", ...process.argv.slice(1)]);`, 'evtx', 'dump', ...args],
+      { cwd: REPO, encoding: 'utf8', maxBuffer: 64 << 20 },
+    );
+  const ok = dump(sample('issue_201.evtx'));
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(JSON.parse(ok.stdout.trim()).Event.System.EventRecordID, '3229');
+  const damaged = dump(sample(BAD_CHECKSUM));
+  assert.equal(damaged.status, 1);
+  assert.equal(damaged.stdout.trim().split('\n').length, 1910);
+  assert.match(damaged.stderr, /error: .*offset 53200 record 6335011: substitution 10/);
+  assert.match(damaged.stderr, /1910 records, 4 in error, 2 warnings/);
+  const notEvtx = dump(`${REPO}/package.json`);
+  assert.equal(notEvtx.status, 2);
+  assert.match(notEvtx.stderr, /not an EVTX file/);
 });
