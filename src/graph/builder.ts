@@ -55,16 +55,24 @@ export class GraphBuilder {
     if (this.renames.size) this.foldRenames();
     const withNodes = opts.nodes || this.nodes.size > MAX_NODES;
     const out = { nodes: withNodes ? [...this.nodes.values()] : [], edges: [...this.edges.values()], occurrences: this.occurrences };
+    for (const e of out.edges) {
+      if (this.drainedEndpoints.size > 200_000) this.drainedEndpoints.clear();
+      this.drainedEndpoints.add(e.src).add(e.dst);
+    }
     if (withNodes) this.nodes = new Map();
     this.edges = new Map();
     this.occurrences = [];
     return out;
   }
 
+  /** Nodes that edges already written to the store point at (see foldRenames). */
+  private drainedEndpoints = new Set<string>();
+
   /**
-   * Merges each renamed node into its target and re-points its edges. A node already drained to
-   * the store in an earlier window stays there (the sightings are seconds apart, windows are
-   * thousands of events, so this is rare).
+   * Merges each renamed node into its target and re-points this window's edges. A renamed node
+   * that edges written in an earlier window point at is kept, marked `same_as` its target, so
+   * that no stored edge is left pointing at nothing (the sightings are seconds apart, so this
+   * happens only at a window's edge).
    */
   private foldRenames(): void {
     const to = (id: string) => this.renames.get(id) ?? id;
@@ -72,16 +80,17 @@ export class GraphBuilder {
       const a = this.nodes.get(from);
       const b = this.nodes.get(target);
       if (!a) continue;
-      this.nodes.delete(from);
       if (!b) {
-        this.nodes.set(target, { ...a, id: target });
-        continue;
+        this.nodes.set(target, { ...a, id: target, props: { ...a.props } });
+      } else {
+        for (const k in a.props) if (b.props[k] === undefined) b.props[k] = a.props[k];
+        if (!b.label) b.label = a.label;
+        if (a.text && (!b.text || b.text.length < a.text.length)) b.text = a.text;
+        b.firstSeen = Math.min(a.firstSeen ?? Infinity, b.firstSeen ?? Infinity);
+        b.lastSeen = Math.max(a.lastSeen ?? -Infinity, b.lastSeen ?? -Infinity);
       }
-      for (const k in a.props) if (b.props[k] === undefined) b.props[k] = a.props[k];
-      if (!b.label) b.label = a.label;
-      if (a.text && (!b.text || b.text.length < a.text.length)) b.text = a.text;
-      b.firstSeen = Math.min(a.firstSeen ?? Infinity, b.firstSeen ?? Infinity);
-      b.lastSeen = Math.max(a.lastSeen ?? -Infinity, b.lastSeen ?? -Infinity);
+      if (this.drainedEndpoints.has(from)) a.props.same_as = target;
+      else this.nodes.delete(from);
     }
     const edgeRenames = new Map<string, string>();
     const edges = new Map<string, GraphEdge>();

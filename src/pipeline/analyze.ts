@@ -41,7 +41,7 @@ export interface AnalyzeOptions {
   detectors?: Detector[];
   progress?: Progress;
   expand?: ExpandOptions;
-  /** Events per store transaction (default 20,000). */
+  /** Events per store transaction (default 5,000). */
   batchSize?: number;
   /** Also hand each event to this callback (tests, exporters). */
   onEvent?(e: Event, id: string): void;

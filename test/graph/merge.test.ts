@@ -77,3 +77,14 @@ test('a Mordor recording analysed twice into one case: counts unchanged', { skip
   await analyzePaths([f], { store: c });
   assert.deepEqual(snapshot(c), once);
 });
+
+test('with tiny write windows, every stored edge still joins two stored nodes (double sightings folded across windows)', { skip: needShared('mordor') }, async () => {
+  const f = shared('mordor', 'datasets', 'atomic', 'windows', 'defense_evasion', 'host', 'cmd_bitsadmin_download_psh_script.zip');
+  for (const batchSize of [7, 50, 5000]) {
+    const c = openSqliteStore(':memory:').openCase('t');
+    await analyzePaths([f], { store: c, batchSize });
+    const ids = new Set([...c.nodes()].map((n) => n.id));
+    const dangling = [...c.edges()].filter((e) => !ids.has(e.src) || !ids.has(e.dst));
+    assert.deepEqual(dangling, [], `batch size ${batchSize}`);
+  }
+});
