@@ -20,6 +20,7 @@ import { openAsyncWriter } from '../src/store/sqlite/async-writer.js';
 import { writeExample } from '../src/sources/example/generate.js';
 import { buildDetectors } from '../src/detect/index.js';
 import { shared } from '../test/helpers/shared.js';
+import { applyHeapPolicy } from '../src/util/heap-policy.js';
 
 const self = fileURLToPath(import.meta.url);
 
@@ -63,6 +64,7 @@ function run(label: string, input: string): void {
 }
 
 if (process.argv[2] === '--child') {
+  applyHeapPolicy(); // as the loupe command does
   await child(process.argv[3]);
 } else {
   console.log('Ingest: evidence to graph + Sigma (built-in rules) + SQLite store, end to end, one process');

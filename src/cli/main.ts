@@ -3,6 +3,7 @@
  * function; adding a command is one module and one line in COMMANDS.
  */
 import { Command } from 'commander';
+import { applyHeapPolicy } from '../util/heap-policy.js';
 
 type Register = (program: Command) => void;
 
@@ -23,6 +24,7 @@ const COMMANDS: Array<() => Promise<{ register: Register }>> = [
 ];
 
 export async function main(argv: string[]): Promise<number> {
+  applyHeapPolicy();
   const program = new Command('loupe')
     .description('Threat hunting and incident response over evidence files: graph, process trees, timeline, ATT&CK-mapped alerts')
     .version('0.1.0')
