@@ -49,7 +49,9 @@ export function openSqliteStore(path: string): SqliteStore {
   db.pragma('busy_timeout = 10000');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('cache_size = -65536'); // 64 MiB
+  // 16 MiB per connection: over a 1.5 GB store, 64 MiB was no faster (the OS caches the file
+  // anyway) and cost ~65 MB of peak memory with two connections open during analyze.
+  db.pragma('cache_size = -16384');
   db.pragma('temp_store = MEMORY');
   migrate(db);
   return new SqliteStore(db);
