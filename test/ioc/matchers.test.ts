@@ -21,6 +21,31 @@ test('domain suffixes match on label boundaries only', () => {
   assert.equal(d.strictParent('x.evil.com')?.suffix, 'evil.com');
 });
 
+test('domain suffix index agrees with a naive label-boundary scan on random names, across filter growth (property)', () => {
+  let seed = 4242;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const labels = ['a', 'b', 'c2', 'mail', 'cdn', 'evil', 'notevil', 'x-y', 'com', 'net', 'ru', 'example'];
+  const name = (n: number) => Array.from({ length: n }, () => labels[Math.floor(rnd() * labels.length)]).join('.');
+  const d = new DomainSuffixIndex<number>();
+  const entries = new Set<string>();
+  // Naive answer: the longest entry equal to the name or ending in '.' + entry.
+  const naive = (q: string) => [...entries].filter((e) => q === e || q.endsWith(`.${e}`)).sort((x, y) => y.length - x.length)[0];
+  const check = (k: number) => {
+    for (let i = 0; i < k; i++) {
+      const q = name(1 + Math.floor(rnd() * 5));
+      assert.equal(d.longest(q)?.suffix, naive(q), q);
+      assert.equal(d.has(q), naive(q) !== undefined, q);
+    }
+  };
+  for (let i = 0; i < 5000; i++) {
+    const e = name(1 + Math.floor(rnd() * 4));
+    entries.add(e);
+    d.add(e, i);
+    if (i === 10 || i === 200 || i === 4999) check(300); // before and after the filter grows
+  }
+  assert.equal(d.size, entries.size);
+});
+
 test('CIDR index: nested and disjoint ranges, most specific first, IPv4 and IPv6', () => {
   const c = new CidrIndex<string>();
   c.add('10.0.0.0/8', 'big');
