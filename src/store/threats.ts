@@ -4,35 +4,15 @@
  * and analyst tokens, acknowledged ingest batches and per-host counters. SQLite implements it in
  * sqlite/threats.ts; nothing above this file knows SQL.
  */
-import type { Attribution } from '../detect/chains/attribution.js';
 import type { Level } from '../detect/types.js';
 import type { HashSet } from '../normalize/event.js';
 import { SqliteStore } from './sqlite/store.js';
 import { SqliteAgentRegistry, SqliteThreatStore } from './sqlite/threats.js';
 import type { CaseStore, Store } from './types.js';
+import type { HitRecord, ThreatRecord, ThreatState, ThreatSummary } from './threat-shapes.js';
 
-export const THREAT_STATES = ['new', 'handled', 'ignored'] as const;
-export type ThreatState = (typeof THREAT_STATES)[number];
-
-/** One detector hit on one process of a chain. Every hit is kept. */
-export interface HitRecord {
-  chainId: string;
-  /** The alert's id (a plugin hit's alert is emitted too). */
-  alertId: string;
-  detector: string;
-  ruleId: string;
-  title: string;
-  level: Level;
-  techniques: string[];
-  tactics: string[];
-  time: number;
-  eventId?: string;
-  processKey: string;
-  /** The allow rule's reason when the process was allowed at the time of the hit. */
-  allowed?: string;
-  /** Score the hit may add (before the once-per-technique rule). */
-  points: number;
-}
+export { THREAT_STATES } from './threat-shapes.js';
+export type { Attribution, HitRecord, ThreatHitSummary, ThreatNode, ThreatRecord, ThreatState, ThreatSummary, ThreatTechnique } from './threat-shapes.js';
 
 /** A process as saved with its open chain. */
 export interface ProcessRecord {
@@ -88,76 +68,6 @@ export interface ChainRecord {
   /** Score, techniques and level at the last threat alert (to emit only on change). */
   alerted?: { score: number; techniques: number; lastSeen: number };
 }
-
-export interface ThreatHitSummary {
-  detector: string;
-  ruleId: string;
-  title: string;
-  level: Level;
-  count: number;
-  techniques: string[];
-}
-
-export interface ThreatNode {
-  key: string;
-  parentKey?: string;
-  pid?: number;
-  image?: string;
-  commandLine?: string;
-  user?: string;
-  integrity?: string;
-  hashes?: HashSet;
-  signer?: string;
-  start?: number;
-  end?: number;
-  /** Referenced but its start not seen (older than the log, or not yet arrived). */
-  placeholder: boolean;
-  /** A chain root shown for context (the head's parent), not a member. */
-  context?: boolean;
-  /** The allow rule's reason when the process is allowed. */
-  allowed?: string;
-  hits: ThreatHitSummary[];
-}
-
-export interface ThreatTechnique {
-  id: string;
-  name?: string;
-  tactics: string[];
-  hits: number;
-  /** Every hit naming it was on an allowed process: recorded, not scored. */
-  allowedOnly: boolean;
-}
-
-export interface ThreatRecord {
-  id: string;
-  chainId: string;
-  host: string;
-  hosts: string[];
-  score: number;
-  threshold: number;
-  level: Level;
-  open: boolean;
-  firstSeen: number;
-  lastSeen: number;
-  head: ThreatNode;
-  members: number;
-  hitCount: number;
-  techniques: ThreatTechnique[];
-  /** Tactics in kill-chain order (ATT&CK's matrix order). */
-  tactics: string[];
-  attribution: Attribution[];
-  tree: ThreatNode[];
-  /** Members left out of `tree` (it is bounded). */
-  treeTruncated: number;
-  /** Set when this threat's chain was found to be part of another threat's chain. */
-  mergedInto?: string;
-  state: ThreatState;
-  stateBy?: string;
-  stateAt?: number;
-  stateNote?: string;
-}
-
-export type ThreatSummary = Omit<ThreatRecord, 'tree' | 'attribution'> & { attribution: Attribution[] };
 
 export interface StateChange {
   threatId: string;

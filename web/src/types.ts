@@ -1,8 +1,15 @@
 /** The shapes the server's /api/v1/ui replies have (see src/server/ui). */
 
 import { LEVELS, type Level } from '../../src/detect/types';
+import type { HitRecord, ThreatNode, ThreatSummary } from '../../src/store/threat-shapes';
+import type { AlertRow, EventRow, NodeSummary } from '../../src/server/ui/reply-types';
 
 export { LEVELS, type Level };
+export type { HitRecord, ThreatHitSummary, ThreatNode } from '../../src/store/threat-shapes';
+export type { AlertRow, EventRow, Matrix, MatrixCell, NodeSummary, TechniqueRef } from '../../src/server/ui/reply-types';
+
+/** A threat as listed (no tree) or as shown alone (with its tree). */
+export type Threat = ThreatSummary & { tree?: ThreatNode[] };
 
 export interface CaseInfo {
   id: number;
@@ -11,17 +18,6 @@ export interface CaseInfo {
   evidence: number;
   events: number;
   alerts: number;
-}
-
-export interface NodeSummary {
-  id: string;
-  type: string;
-  label: string;
-  key: string;
-  host?: string;
-  firstSeen?: number;
-  lastSeen?: number;
-  level?: Level;
 }
 
 export interface NodeDetail extends NodeSummary {
@@ -49,28 +45,6 @@ export interface Neighbours {
   nodes: NodeSummary[];
 }
 
-export interface TechniqueRef {
-  id: string;
-  name?: string;
-}
-
-export interface AlertRow {
-  id: string;
-  detector: string;
-  ruleId: string;
-  title: string;
-  level: Level;
-  time: number;
-  lastTime?: number;
-  host?: string;
-  count: number;
-  techniques: TechniqueRef[];
-  tactics: string[];
-  entities: NodeSummary[];
-  entityCount: number;
-  graphNode?: string;
-}
-
 export interface AlertDetail extends AlertRow {
   description?: string;
   details?: Record<string, unknown>;
@@ -96,70 +70,6 @@ export interface Overview {
   evidence: { id: number; name: string; sha256?: string; format: string; size?: number; records: number; errors: number; errorSamples: string[]; added: number }[];
   evidenceTotal: number;
   threats?: { total: number; open: number; new: number };
-}
-
-export interface ThreatHitSummary {
-  detector: string;
-  ruleId: string;
-  title: string;
-  level: Level;
-  count: number;
-  techniques: string[];
-}
-
-export interface ThreatNode {
-  key: string;
-  parentKey?: string;
-  pid?: number;
-  image?: string;
-  commandLine?: string;
-  user?: string;
-  integrity?: string;
-  start?: number;
-  end?: number;
-  placeholder: boolean;
-  context?: boolean;
-  allowed?: string;
-  hits: ThreatHitSummary[];
-}
-
-export interface Threat {
-  id: string;
-  chainId: string;
-  host: string;
-  hosts: string[];
-  score: number;
-  threshold: number;
-  level: Level;
-  open: boolean;
-  firstSeen: number;
-  lastSeen: number;
-  head: ThreatNode;
-  members: number;
-  hitCount: number;
-  techniques: { id: string; name?: string; tactics: string[]; hits: number; allowedOnly: boolean }[];
-  tactics: string[];
-  attribution: { id: string; name: string; kind: 'group' | 'software'; score: number; shared: string[] }[];
-  tree?: ThreatNode[];
-  treeTruncated?: number;
-  mergedInto?: string;
-  state: 'new' | 'handled' | 'ignored';
-  stateBy?: string;
-  stateAt?: number;
-  stateNote?: string;
-}
-
-export interface HitRecord {
-  alertId: string;
-  detector: string;
-  ruleId: string;
-  title: string;
-  level: Level;
-  techniques: string[];
-  time: number;
-  processKey: string;
-  allowed?: string;
-  points: number;
 }
 
 export interface ThreatDetail {
@@ -198,39 +108,11 @@ export interface HostRow {
   processes: number;
 }
 
-export interface EventRow {
-  id: string;
-  time: number;
-  host?: string;
-  action: string;
-  category: string[];
-  summary: string;
-  process?: string;
-  user?: string;
-  origin: string;
-  raw: Record<string, unknown>;
-}
-
 export interface TimelinePage {
   events: EventRow[];
   next?: string;
   alerts: AlertRow[];
   alertsMore: number;
-}
-
-export interface MatrixCell {
-  id: string;
-  name: string;
-  alerts: number;
-  level?: Level;
-  subs: { id: string; name: string; alerts: number; level?: Level }[];
-}
-
-export interface Matrix {
-  source: string;
-  version: string;
-  tactics: { id: string; shortName: string; name: string; techniques: MatrixCell[] }[];
-  fired: { id: string; name?: string; alerts: number; level: Level }[];
 }
 
 export interface EdgeDetail {

@@ -11,17 +11,9 @@
  * when the chain has only one): a single technique in common says little about who.
  */
 import { attackData } from '../attack/data.js';
+import type { Attribution } from '../../store/threat-shapes.js';
 
-export interface Attribution {
-  /** G or S id. */
-  id: string;
-  name: string;
-  kind: 'group' | 'software';
-  /** Cosine similarity, 0..1, rounded to 3 decimals. */
-  score: number;
-  /** The chain's techniques the candidate uses (as the chain names them). */
-  shared: string[];
-}
+export type { Attribution } from '../../store/threat-shapes.js';
 
 interface Table {
   n: number;

@@ -5,29 +5,9 @@
  */
 import { attackData, technique } from '../../detect/attack/data.js';
 import { LEVELS, levelRank, type Alert, type Level } from '../../detect/types.js';
+import type { Matrix, MatrixCell, MatrixTactic } from './reply-types.js';
 
-export interface MatrixCell {
-  id: string;
-  name: string;
-  alerts: number;
-  level?: Level;
-  subs: { id: string; name: string; alerts: number; level?: Level }[];
-}
-
-export interface MatrixTactic {
-  id: string;
-  shortName: string;
-  name: string;
-  techniques: MatrixCell[];
-}
-
-export interface Matrix {
-  source: string;
-  version: string;
-  tactics: MatrixTactic[];
-  /** Techniques named by alerts, with their counts (also those ATT&CK does not know). */
-  fired: { id: string; name?: string; alerts: number; level: Level }[];
-}
+export type { Matrix, MatrixCell, MatrixTactic } from './reply-types.js';
 
 interface Fired {
   alerts: number;

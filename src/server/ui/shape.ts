@@ -8,6 +8,9 @@ import { technique } from '../../detect/attack/data.js';
 import type { Event } from '../../normalize/event.js';
 import type { GraphNode } from '../../graph/types.js';
 import type { StoredEvent } from '../../store/types.js';
+import type { AlertRow, EventRow, NodeSummary, TechniqueRef } from './reply-types.js';
+
+export type { AlertRow, EventRow, NodeSummary, TechniqueRef } from './reply-types.js';
 
 /** Longest evidence string in a list row; in a detail view. */
 export const ROW_TEXT = 300;
@@ -45,19 +48,6 @@ export function bounded(v: unknown, text = DETAIL_TEXT, items = 200, depth = 6):
   return out;
 }
 
-export interface NodeSummary {
-  id: string;
-  type: string;
-  /** What to show: the label, else the key (processes known only by pid have no label). */
-  label: string;
-  key: string;
-  host?: string;
-  firstSeen?: number;
-  lastSeen?: number;
-  /** Alert nodes: their level. */
-  level?: Level;
-}
-
 export function nodeSummary(n: GraphNode): NodeSummary {
   const p = n.props;
   const pid = typeof p.pid === 'number' ? ` (${p.pid})` : '';
@@ -78,31 +68,8 @@ export function nodeDetail(n: GraphNode): NodeSummary & { props: unknown } {
   return { ...nodeSummary(n), key: clip(n.key, DETAIL_TEXT)!, props: bounded(n.props) };
 }
 
-export interface TechniqueRef {
-  id: string;
-  name?: string;
-}
-
 export function techniqueRefs(ids: readonly string[]): TechniqueRef[] {
   return ids.slice(0, 100).map((id) => ({ id: clip(id, 40)!, name: technique(id)?.name }));
-}
-
-export interface AlertRow {
-  id: string;
-  detector: string;
-  ruleId: string;
-  title: string;
-  level: Level;
-  time: number;
-  lastTime?: number;
-  host?: string;
-  count: number;
-  techniques: TechniqueRef[];
-  tactics: string[];
-  entities: NodeSummary[];
-  entityCount: number;
-  /** The alert's own node in the graph, when it has one (alerts about entities do). */
-  graphNode?: string;
 }
 
 export function alertRow(a: Alert, lookup: (id: string) => GraphNode | undefined, alertNodeId: string | undefined, maxEntities = 5): AlertRow {
@@ -128,21 +95,6 @@ export function alertRow(a: Alert, lookup: (id: string) => GraphNode | undefined
     entityCount: ids.length,
     graphNode: alertNodeId,
   };
-}
-
-export interface EventRow {
-  id: string;
-  time: number;
-  host?: string;
-  action: string;
-  category: string[];
-  /** One line saying what happened (the process's command line, the connection, the name asked ...). */
-  summary: string;
-  process?: string;
-  user?: string;
-  /** Where it was read: file and line/record. */
-  origin: string;
-  raw: unknown;
 }
 
 function endpoint(e: { ip?: string; port?: number; domain?: string } | undefined): string {
@@ -195,6 +147,6 @@ export function eventRow(s: StoredEvent): EventRow {
     process: clip(e.process?.executable ?? e.process?.name, ROW_TEXT),
     user: clip(user, 200),
     origin: clip(`${o.file ?? ''}${where ? ` ${where}` : ''}`, ROW_TEXT)!,
-    raw: bounded(e.raw, 2000, 100, 3),
+    raw: bounded(e.raw, 2000, 100, 3) as Record<string, unknown>,
   };
 }
