@@ -105,7 +105,9 @@ function archiveKind(head: Buffer): Kind {
 
 /** Walks the user's paths and yields every input inside them, archives opened. */
 export async function* expandPaths(paths: string[], opts: ExpandOptions = {}): AsyncGenerator<Expanded> {
-  const limits = { ...LIMITS, ...opts };
+  // An option given as undefined (a CLI flag not used) keeps its default.
+  const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
+  const limits = { ...LIMITS, ...given };
   for (const p of paths) {
     let st;
     try {

@@ -50,6 +50,10 @@ test('a password given on the command line opens a member; without it the member
   const want = createHash('sha1').update(data).digest('hex');
   const opened = await members(p, { passwords: ['wrong', 's3cret'] });
   assert.deepEqual(opened.map((m) => [m.name.split('!/')[1], m.sha1]), [['deflated.json', want], ['stored.json', want], ['plain.json', want]]);
+  // Options left undefined (the CLI passes its flags as they are) keep their defaults.
+  const defaults = await members(p, { passwords: undefined, maxRatio: undefined, maxBytes: undefined, maxDepth: undefined });
+  assert.equal(defaults[2].sha1, want);
+  assert.match(defaults[0].problem!, /encrypted and none of the passwords given fits/);
   const locked = await members(p);
   assert.match(locked[0].problem!, /encrypted and none of the passwords given fits/);
   assert.match(locked[1].problem!, /encrypted and none of the passwords given fits/);
