@@ -81,6 +81,17 @@ export function summaryText(d: SummaryData): string {
       for (const s of f.errorSamples.slice(0, 3)) out.push(`    - ${safe(s, 160)}`);
     }
   }
+  // A file read cleanly that gave nothing: say what it held, so it is not mistaken for a skip.
+  const empty = d.result.files.filter((f) => f.events === 0 && f.errors === 0);
+  if (empty.length) {
+    out.push('');
+    out.push('Read, no events');
+    for (const f of empty.slice(0, 20)) {
+      const facts = Object.entries(f.facts ?? {}).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+      out.push(`  ${safe(f.name, 120)}: ${safe(facts.join('; ') || 'no records', 200)}`);
+    }
+    if (empty.length > 20) out.push(`  … and ${num(empty.length - 20)} more`);
+  }
   out.push('');
   out.push('Formats');
   out.push(table(['format', 'files', 'events', 'errors'], Object.entries(j.formats).map(([k, v]) => [k, v.files, v.events, v.errors]), [1, 2, 3]));

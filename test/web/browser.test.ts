@@ -110,6 +110,8 @@ test('the web UI in chromium: sign in, alerts, graph from an alert with expansio
     const phishing = page.locator('.tech-cell.fired a', { hasText: 'T1566' }).first();
     await phishing.click();
     await page.getByText('technique T1566').waitFor();
+    // The filter's heading shows before the filtered rows arrive: wait for a row, then count.
+    await page.locator('table.alerts tbody tr.alert-row').first().waitFor();
     assert.ok((await page.locator('table.alerts tbody tr.alert-row').count()) >= 1);
 
     // Cases: the empty one is there to pick.

@@ -195,3 +195,18 @@ test('zeekRowToEvent fills ECS fields (hand-written rows)', () => {
   assert.equal(x.tls!.server!.not_after, 2000);
   assert.equal(zeekRowToEvent('conn', { uid: 'no ts' }, origin), undefined);
 });
+
+test("Zeek's loaded_scripts log (no times, no activity) is recognised and counted, not reported as rows in error", { skip: needShared('mordor', 'datasets', 'compound', 'apt29', 'day2', 'zeek', 'individual_zeek_logs') }, async () => {
+  const path = shared('mordor', 'datasets', 'compound', 'apt29', 'day2', 'zeek', 'individual_zeek_logs', 'NEWYORK_loaded_scripts.log');
+  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+  assert.ok(lines > 100);
+  const input = fileInput(path);
+  assert.equal(zeekJsonReader.sniff(input), 0.9);
+  const r = await readAll(zeekJsonReader, input);
+  assert.equal(r.events.length, 0);
+  assert.deepEqual(r.errors, []);
+  assert.equal(r.facts["loaded_scripts rows (Zeek's own metadata, no activity)"], lines);
+  const tsv = '#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tloaded_scripts\n#fields\tname\n#types\tstring\n/usr/share/zeek/base/init-bare.zeek\n  /usr/share/zeek/base/bif/const.bif.zeek\n';
+  const t = await readAll(zeekTsvReader, bufferInput(Buffer.from(tsv), 'loaded_scripts.log'));
+  assert.deepEqual([t.events.length, t.errors.length, t.facts["loaded_scripts rows (Zeek's own metadata, no activity)"]], [0, 0, 2]);
+});

@@ -99,6 +99,8 @@ export function jsonToRow(obj: JsonRow, fileName?: string): { log: string | unde
 export function looksLikeZeekJson(obj: JsonRow): boolean {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return false;
   if (('_path' in obj || '@stream' in obj) && 'ts' in obj) return true;
+  // Zeek's list of loaded scripts is the one log whose rows have no time.
+  if ((obj._path ?? obj['@stream']) === 'loaded_scripts' && 'name' in obj) return true;
   const hasId = 'id.orig_h' in obj || 'id_orig_h' in obj;
   if ('ts' in obj && 'uid' in obj && hasId) return true;
   // x509 and files rows have no uid / id.

@@ -74,11 +74,22 @@ export async function* readZeekJsonRows(input: Input, ctx: ReadContext): AsyncGe
   }
 }
 
+/**
+ * Zeek logs that describe Zeek itself, not the network: their rows carry no time and no activity.
+ * They are counted in the input's facts rather than reported as rows in error.
+ */
+const METADATA_LOGS = new Set(['loaded_scripts']);
+
 async function* rowsToEvents(rows: AsyncGenerator<LocatedRow>, input: Input, format: string, ctx: ReadContext): AsyncGenerator<Event[]> {
   let batch: Event[] = [];
   let record = 0;
+  const metadata = new Map<string, number>();
   for await (const r of rows) {
     record++;
+    if (METADATA_LOGS.has(r.log)) {
+      metadata.set(r.log, (metadata.get(r.log) ?? 0) + 1);
+      continue;
+    }
     const origin: EventOrigin = { file: input.name, format, record, line: r.line, offset: r.offset };
     let ev: Event | undefined;
     try {
@@ -98,6 +109,7 @@ async function* rowsToEvents(rows: AsyncGenerator<LocatedRow>, input: Input, for
     }
   }
   if (batch.length > 0) yield batch;
+  for (const [log, n] of metadata) ctx.fact?.(`${log} rows (Zeek's own metadata, no activity)`, n);
 }
 
 export const zeekTsvReader: Reader = {
