@@ -21,7 +21,7 @@ test('domain suffixes match on label boundaries only', () => {
   assert.equal(d.strictParent('x.evil.com')?.suffix, 'evil.com');
 });
 
-test('domain suffix index agrees with a naive label-boundary scan on random names, across filter growth (property)', () => {
+test('domain suffix index agrees with a naive label-boundary scan on random names, as its table grows (property)', () => {
   let seed = 4242;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
   const labels = ['a', 'b', 'c2', 'mail', 'cdn', 'evil', 'notevil', 'x-y', 'com', 'net', 'ru', 'example'];
@@ -41,7 +41,7 @@ test('domain suffix index agrees with a naive label-boundary scan on random name
     const e = name(1 + Math.floor(rnd() * 4));
     entries.add(e);
     d.add(e, i);
-    if (i === 10 || i === 200 || i === 4999) check(300); // before and after the filter grows
+    if (i === 10 || i === 200 || i === 4999) check(300); // before and after the table grows
   }
   assert.equal(d.size, entries.size);
 });
