@@ -24,7 +24,7 @@ test('domain suffixes match on label boundaries only', () => {
 test('domain suffix index agrees with a naive label-boundary scan on random names, as its table grows (property)', () => {
   let seed = 4242;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-  const labels = ['a', 'b', 'c2', 'mail', 'cdn', 'evil', 'notevil', 'x-y', 'com', 'net', 'ru', 'example'];
+  const labels = ['a', 'b', 'c2', 'mail', 'cdn', 'evil', 'notevil', 'x-y', 'com', 'net', 'ru', 'example', 'bücher', 'пример'];
   const name = (n: number) => Array.from({ length: n }, () => labels[Math.floor(rnd() * labels.length)]).join('.');
   const d = new DomainSuffixIndex<number>();
   const entries = new Set<string>();
