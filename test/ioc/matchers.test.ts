@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CidrIndex } from '../../src/detect/ioc/matchers/cidr-index.js';
 import { DomainSuffixIndex } from '../../src/detect/ioc/matchers/domain-suffix.js';
+import { Ipv4Table } from '../../src/detect/ioc/matchers/ipv4-table.js';
 import { IocIndex, Whitelist } from '../../src/detect/ioc/ioc-index.js';
 import { formatIPv4, parseIPv4 } from '../../src/detect/ioc/ip.js';
 import type { Indicator } from '../../src/detect/ioc/types.js';
@@ -44,6 +45,29 @@ test('domain suffix index agrees with a naive label-boundary scan on random name
     if (i === 10 || i === 200 || i === 4999) check(300); // before and after the table grows
   }
   assert.equal(d.size, entries.size);
+});
+
+test('IPv4 table agrees with a Map on random addresses, the extremes included, as it grows (property)', () => {
+  let seed = 99;
+  const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0));
+  const t = new Ipv4Table<number>();
+  const m = new Map<number, number[]>();
+  const add = (a: number, v: number) => {
+    t.add(a, v);
+    const have = m.get(a);
+    if (have) have.push(v);
+    else m.set(a, [v]);
+  };
+  add(0, -1); // 0.0.0.0
+  add(0xffffffff, -2); // 255.255.255.255: negative as an int32
+  add(0x80000000, -3);
+  for (let i = 0; i < 20_000; i++) add(i % 7 === 0 ? 0x0a000000 + (rnd() & 0xff) : rnd(), i); // some repeats
+  assert.equal(t.size, m.size);
+  for (const [a, v] of m) assert.deepEqual(t.get(a), v, formatIPv4(a));
+  for (let i = 0; i < 20_000; i++) {
+    const a = rnd();
+    assert.deepEqual(t.get(a), m.get(a), formatIPv4(a));
+  }
 });
 
 test('CIDR index: nested and disjoint ranges, most specific first, IPv4 and IPv6', () => {

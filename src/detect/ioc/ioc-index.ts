@@ -5,7 +5,8 @@
  */
 import { CidrIndex, type CidrHit } from './matchers/cidr-index.js';
 import { DomainSuffixIndex } from './matchers/domain-suffix.js';
-import { canonicalIp } from './ip.js';
+import { Ipv4Table } from './matchers/ipv4-table.js';
+import { canonicalIp, parseIPv4 } from './ip.js';
 import type { Indicator, IocType } from './types.js';
 
 export interface DomainHit {
@@ -17,6 +18,8 @@ export interface DomainHit {
 const HASH_TYPES = new Set<IocType>(['sha1cert', 'ja3', 'md5', 'sha1', 'sha256']);
 
 export class IocIndex {
+  /** IPv4 by value; IPv6 (and anything else) by canonical text. */
+  private readonly ip4s = new Ipv4Table<Indicator>();
   private readonly ips = new Map<string, Indicator[]>();
   private readonly cidrs = new CidrIndex<Indicator>();
   private readonly domains = new DomainSuffixIndex<Indicator>();
@@ -42,9 +45,12 @@ export class IocIndex {
     this.count++;
     switch (ind.type) {
       case 'ip4':
-      case 'ip6':
-        push(this.ips, ind.value, ind);
+      case 'ip6': {
+        const v4 = parseIPv4(ind.value);
+        if (v4 !== undefined) this.ip4s.add(v4, ind);
+        else push(this.ips, ind.value, ind);
         break;
+      }
       case 'cidr':
         this.cidrs.add(ind.value, ind);
         break;
@@ -73,11 +79,14 @@ export class IocIndex {
 
   /** Exact address indicators (IOC-01). `ip` may be in any spelling. */
   matchIp(ip: string): Indicator[] | undefined {
-    if (this.ips.size === 0) return undefined;
-    const hit = this.ips.get(ip);
-    if (hit !== undefined) return hit;
+    if (this.ips.size === 0 && this.ip4s.size === 0) return undefined;
+    let v4 = parseIPv4(ip);
+    if (v4 !== undefined) return this.ip4s.get(v4);
+    // Another spelling: leading zeros, IPv4-mapped IPv6, upper-case or uncompressed IPv6.
     const c = canonicalIp(ip);
-    return c !== undefined && c !== ip ? this.ips.get(c) : undefined;
+    if (c === undefined) return undefined;
+    v4 = parseIPv4(c);
+    return v4 !== undefined ? this.ip4s.get(v4) : this.ips.get(c);
   }
 
   /** Ranges holding the address (IOC-02), most specific first. */
