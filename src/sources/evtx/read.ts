@@ -5,7 +5,8 @@
  * hands the records back in file order.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../util/start-worker.js';
 import type { Event } from '../../normalize/event.js';
 import { processBatch, type BatchResult, type EventsRequest } from './batch.js';
 import type { Issue, RenderOptions, RenderedRecord } from './chunk.js';
@@ -189,23 +190,9 @@ function chooseThreads(opts: ReadEvtxOptions, size: number | undefined): number 
   return Math.max(1, Math.min(3, availableParallelism() - 1));
 }
 
-const FROM_SOURCES = import.meta.url.endsWith('.ts');
-
-/** The worker script next to this module (TypeScript when running from sources). */
-function workerUrl(): URL {
-  return new URL(FROM_SOURCES ? './worker.ts' : './worker.js', import.meta.url);
-}
-
-/**
- * Starts a worker. From sources (tests, benchmarks) the worker registers the TypeScript loader
- * first; `--import tsx` in a worker's execArgv does not reach the worker's own module loading.
- */
-function startWorker(): Worker {
-  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GEN_MB };
-  if (!FROM_SOURCES) return new Worker(workerUrl(), { resourceLimits });
-  const api = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl().href)}); });`;
-  return new Worker(code, { eval: true, resourceLimits });
+/** A worker on ./worker (TypeScript when running from sources), young generation bounded. */
+function startEvtxWorker(): Worker {
+  return startWorker(import.meta.url, 'worker', { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GEN_MB } });
 }
 
 /**
@@ -248,7 +235,7 @@ class WorkerPool {
   }
 
   private spawn(i: number): Worker {
-    const w = startWorker();
+    const w = startEvtxWorker();
     w.on('message', (m: { id: number; parts?: string[]; texts?: string[][]; field?: 'text' | 'xml'; error?: string }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
