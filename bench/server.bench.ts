@@ -15,26 +15,14 @@
  * LOUPE_LOAD_KILL_AT, LOUPE_LOAD_MAX_QUEUE change the load run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mordorRecall, recallTable } from '../test/chains/recall.js';
-import { describe, loadRun } from '../test/server/load.js';
+import { describe, freePort, loadRun } from '../test/server/load.js';
 import { needShared } from '../test/helpers/shared.js';
 
 const parts = (process.env.LOUPE_BENCH_PARTS ?? 'recall,load').split(',');
 const env = (k: string, d: number) => (process.env[k] !== undefined ? Number(process.env[k]) : d);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 if (parts.includes('recall')) {
   const missing = needShared('mordor', 'datasets', 'atomic', 'windows') || needShared('sigma', 'rules');

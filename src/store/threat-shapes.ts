@@ -51,20 +51,28 @@ export interface ThreatHitSummary {
   techniques: string[];
 }
 
-export interface ThreatNode {
-  key: string;
-  parentKey?: string;
+/**
+ * What the events told of one process: the same facts in the live tree (detect/chains/tree.ts),
+ * in an open chain's saved state (ProcessRecord) and in a threat's tree (ThreatNode).
+ */
+export interface ProcessFacts {
   pid?: number;
   image?: string;
   commandLine?: string;
   user?: string;
   integrity?: string;
   hashes?: HashSet;
+  /** Code-signing subject of the image (from an image-load of the process's own file). */
   signer?: string;
   start?: number;
   end?: number;
   /** Referenced but its start not seen (older than the log, or not yet arrived). */
   placeholder: boolean;
+}
+
+export interface ThreatNode extends ProcessFacts {
+  key: string;
+  parentKey?: string;
   /** A chain root shown for context (the head's parent), not a member. */
   context?: boolean;
   /** The allow rule's reason when the process is allowed. */

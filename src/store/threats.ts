@@ -5,32 +5,21 @@
  * sqlite/threats.ts; nothing above this file knows SQL.
  */
 import type { Level } from '../detect/types.js';
-import type { HashSet } from '../normalize/event.js';
 import { SqliteStore } from './sqlite/store.js';
 import { SqliteAgentRegistry, SqliteThreatStore } from './sqlite/threats.js';
 import type { CaseStore, Store } from './types.js';
-import type { HitRecord, ThreatRecord, ThreatState, ThreatSummary } from './threat-shapes.js';
+import type { HitRecord, ProcessFacts, ThreatRecord, ThreatState, ThreatSummary } from './threat-shapes.js';
 
 export { THREAT_STATES } from './threat-shapes.js';
-export type { Attribution, HitRecord, ThreatHitSummary, ThreatNode, ThreatRecord, ThreatState, ThreatSummary, ThreatTechnique } from './threat-shapes.js';
+export type { Attribution, HitRecord, ProcessFacts, ThreatHitSummary, ThreatNode, ThreatRecord, ThreatState, ThreatSummary, ThreatTechnique } from './threat-shapes.js';
 
 /** A process as saved with its open chain. */
-export interface ProcessRecord {
+export interface ProcessRecord extends ProcessFacts {
   key: string;
   host: string;
   chainId?: string;
   parentKey?: string;
-  pid?: number;
   guid?: string;
-  image?: string;
-  commandLine?: string;
-  user?: string;
-  integrity?: string;
-  hashes?: HashSet;
-  signer?: string;
-  start?: number;
-  end?: number;
-  placeholder: boolean;
   firstSeen: number;
   lastSeen: number;
 }

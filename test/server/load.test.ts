@@ -7,21 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, loadRun } from './load.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { describe, freePort, loadRun } from './load.js';
 
 test('load with a SIGKILL mid-run: acknowledged = stored, zero loss', { timeout: 150_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'loupe-load-test-'));

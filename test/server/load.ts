@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -17,6 +18,18 @@ import { openSqliteStore } from '../../src/store/sqlite/store.js';
 import { openAgentRegistry } from '../../src/store/threats.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A loopback port nobody listens on now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 export interface LoadOptions {
   dir: string;

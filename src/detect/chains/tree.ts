@@ -17,26 +17,15 @@
  * through the `onMerge` and `onRekey` hooks, called when two sightings turn out to be one process.
  */
 import { hostKey, normalisePath } from '../../graph/keys.js';
-import type { HashSet, ProcessFields } from '../../normalize/event.js';
+import type { ProcessFields } from '../../normalize/event.js';
+import type { ProcessFacts } from '../../store/threat-shapes.js';
 
 /** One process on one host, as far as the events have told. */
-export interface ProcNode {
+export interface ProcNode extends ProcessFacts {
   key: string;
   /** Host as first written by the events (the key uses it lower-cased). */
   host: string;
-  pid?: number;
   guid?: string;
-  image?: string;
-  commandLine?: string;
-  user?: string;
-  integrity?: string;
-  hashes?: HashSet;
-  /** Code-signing subject of the image (from an image-load of the process's own file). */
-  signer?: string;
-  start?: number;
-  end?: number;
-  /** True while the process's own start has not been seen (referenced only). */
-  placeholder: boolean;
   firstSeen: number;
   lastSeen: number;
   parent?: ProcNode;

@@ -89,6 +89,19 @@ export class SqliteStore implements Store {
   }
 }
 
+/** An edge from its row and its occurrence statistics (`count`, `first_seen`, `last_seen`). */
+function edgeFromRow(r: Row, stats: Row): StoredEdge {
+  return {
+    id: r.id as string,
+    type: r.type as EdgeType,
+    src: r.src as string,
+    dst: r.dst as string,
+    count: stats.count as number,
+    firstSeen: (stats.first_seen as number | null) ?? undefined,
+    lastSeen: (stats.last_seen as number | null) ?? undefined,
+  };
+}
+
 function nodeFromRow(r: Row): GraphNode {
   return {
     id: r.id as string,
@@ -276,16 +289,7 @@ class SqliteCase implements CaseStore {
       JOIN (SELECT edge_id, count(*) AS count, min(ts) AS first_seen, max(ts) AS last_seen FROM occurrences WHERE case_id = ? GROUP BY edge_id) o
         ON o.edge_id = e.id
       WHERE e.case_id = ? ORDER BY e.type, e.id`;
-    for (const r of this.db.prepare(q).iterate(this.id, this.id) as Iterable<Row>)
-      yield {
-        id: r.id as string,
-        type: r.type as EdgeType,
-        src: r.src as string,
-        dst: r.dst as string,
-        count: r.count as number,
-        firstSeen: (r.first_seen as number | null) ?? undefined,
-        lastSeen: (r.last_seen as number | null) ?? undefined,
-      };
+    for (const r of this.db.prepare(q).iterate(this.id, this.id) as Iterable<Row>) yield edgeFromRow(r, r);
   }
 
   node(id: string): GraphNode | undefined {
@@ -307,16 +311,10 @@ class SqliteCase implements CaseStore {
 
   /** Count and first/last times of one edge, from its occurrences (as `edges()` computes them). */
   private withStats(r: Row): StoredEdge {
-    const s = this.db.prepare('SELECT count(*) AS n, min(ts) AS f, max(ts) AS l FROM occurrences WHERE case_id = ? AND edge_id = ?').get(this.id, r.id) as Row;
-    return {
-      id: r.id as string,
-      type: r.type as EdgeType,
-      src: r.src as string,
-      dst: r.dst as string,
-      count: s.n as number,
-      firstSeen: (s.f as number | null) ?? undefined,
-      lastSeen: (s.l as number | null) ?? undefined,
-    };
+    const stats = this.db
+      .prepare('SELECT count(*) AS count, min(ts) AS first_seen, max(ts) AS last_seen FROM occurrences WHERE case_id = ? AND edge_id = ?')
+      .get(this.id, r.id) as Row;
+    return edgeFromRow(r, stats);
   }
 
   edge(id: string): StoredEdge | undefined {

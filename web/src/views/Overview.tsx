@@ -3,6 +3,25 @@ import { casePath } from '../api';
 import { LEVELS, type Overview } from '../types';
 import { fmtNum, fmtTime, href, LevelBadge, Status, useGet } from '../util';
 
+/** A titled table of counts per entity or relation type. */
+function CountsByType({ title, counts }: { title: string; counts: Record<string, number> }) {
+  return (
+    <div>
+      <h3>{title}</h3>
+      <table>
+        <tbody>
+          {Object.entries(counts).map(([t, n]) => (
+            <tr key={t}>
+              <td>{t}</td>
+              <td class="num">{fmtNum(n)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function OverviewView({ caseId }: { caseId: number }) {
   const l = useGet<Overview>(casePath(caseId, '/overview'));
   const o = l.data;
@@ -52,32 +71,8 @@ export function OverviewView({ caseId }: { caseId: number }) {
       </table>
 
       <div class="two-col">
-        <div>
-          <h3>Entities</h3>
-          <table>
-            <tbody>
-              {Object.entries(o.counts.nodesByType).map(([t, n]) => (
-                <tr key={t}>
-                  <td>{t}</td>
-                  <td class="num">{fmtNum(n)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <div>
-          <h3>Relations</h3>
-          <table>
-            <tbody>
-              {Object.entries(o.counts.edgesByType).map(([t, n]) => (
-                <tr key={t}>
-                  <td>{t}</td>
-                  <td class="num">{fmtNum(n)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <CountsByType title="Entities" counts={o.counts.nodesByType} />
+        <CountsByType title="Relations" counts={o.counts.edgesByType} />
       </div>
 
       <h3>Evidence</h3>
