@@ -8,6 +8,11 @@
  *
  * Beagle, for comparison, built graphs at about 17k events/s with no storage at all (2.4 GB for
  * 400k events).
+ *
+ * Then where the time goes, on one thread and without the store: the same input read only; read
+ * and JSON.parse'd; read into events (normalised); into the graph; through the detectors; and
+ * serialised for the store. Each stage includes the ones before it, so the first two bound from
+ * above what any ingest that parses its JSON can reach on this machine.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -21,6 +26,12 @@ import { writeExample } from '../src/sources/example/generate.js';
 import { buildDetectors } from '../src/detect/index.js';
 import { shared } from '../test/helpers/shared.js';
 import { applyHeapPolicy } from '../src/util/heap-policy.js';
+import { expandPaths } from '../src/sources/inputs.js';
+import { jsonValues } from '../src/sources/json/values.js';
+import { chooseReader } from '../src/sources/registry.js';
+import { GraphBuilder } from '../src/graph/builder.js';
+import { prepareEvents } from '../src/store/sqlite/store.js';
+import type { ReadContext } from '../src/sources/types.js';
 
 const self = fileURLToPath(import.meta.url);
 
@@ -48,6 +59,66 @@ async function child(input: string): Promise<void> {
   }
 }
 
+const STAGES = ['read', 'parse', 'normalise', 'graph', 'detect', 'serialise'] as const;
+type Stage = (typeof STAGES)[number];
+
+/** One stage of the ingest on this thread alone (see the header); prints events and times. */
+async function stageChild(input: string, stage: Stage): Promise<void> {
+  const upTo = (s: Stage) => STAGES.indexOf(stage) >= STAGES.indexOf(s);
+  const detectors = upTo('detect') ? (await buildDetectors({})).detectors : [];
+  const graph = new GraphBuilder();
+  const ctx: ReadContext = { error() {}, fact() {} };
+  let events = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for await (const x of expandPaths([input])) {
+    if ('problem' in x) throw new Error(x.problem.reason);
+    if (!upTo('normalise')) {
+      for await (const values of jsonValues(x.input.open(), { onError() {} }))
+        for (const v of values) {
+          events++;
+          if (upTo('parse')) JSON.parse(v.text);
+        }
+      continue;
+    }
+    const chosen = chooseReader(x.input);
+    if (!chosen) throw new Error(`${input}: no reader`);
+    for await (const batch of chosen.reader.read(x.input, ctx)) {
+      for (const e of batch) {
+        const id = `bench:${++events}`;
+        if (upTo('graph')) {
+          graph.addEvent(e, id);
+          if (graph.pending >= 20_000) graph.drain();
+        }
+        for (const d of detectors) d.onEvent(e, { eventId: id, emit() {}, raised: [] });
+        if (upTo('serialise')) prepareEvents([{ id, evidenceId: 1, seq: events, event: e }]);
+      }
+    }
+  }
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(JSON.stringify({ events, ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+}
+
+function stages(label: string, input: string): void {
+  console.log(`\nWhere the time goes (${label}), one thread, no store; each stage includes the ones above it:`);
+  let before = 0;
+  for (const stage of STAGES) {
+    const r = spawnSync(process.execPath, [...process.execArgv, self, '--stage', stage, input], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const line = r.stdout.trim().split('\n').pop() ?? '';
+    if (r.status !== 0 || !line.startsWith('{')) {
+      console.log(`  ${stage}: failed\n${r.stderr.slice(-2000)}`);
+      return;
+    }
+    const j = JSON.parse(line);
+    const perEvent = (j.ms * 1000) / j.events;
+    console.log(
+      `  ${stage.padEnd(10)} ${(j.events / (j.ms / 1000)).toFixed(0).padStart(8)} events/s  ${perEvent.toFixed(1).padStart(6)} µs/event (+${(perEvent - before).toFixed(1)})  cpu ${(j.cpuMs / 1000).toFixed(1)} s`,
+    );
+    before = perEvent;
+  }
+}
+
 function run(label: string, input: string): void {
   const r = spawnSync(process.execPath, [...process.execArgv, self, '--child', input], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const line = r.stdout.trim().split('\n').pop() ?? '';
@@ -66,10 +137,14 @@ function run(label: string, input: string): void {
 if (process.argv[2] === '--child') {
   applyHeapPolicy(); // as the loupe command does
   await child(process.argv[3]);
+} else if (process.argv[2] === '--stage') {
+  applyHeapPolicy();
+  await stageChild(process.argv[4], process.argv[3] as Stage);
 } else {
   console.log('Ingest: evidence to graph + Sigma (built-in rules) + SQLite store, end to end, one process');
   const mordor = shared('mordor', 'datasets', 'atomic', 'windows', 'lateral_movement', 'host', 'empire_dcom_shellwindows_stager.zip');
   run('largest Mordor recording (49.5 MB JSON)', mordor);
+  stages('largest Mordor recording', mordor);
   // The example files are written here, before the measured process starts, so that its peak
   // memory is the ingest's alone and not the generator's.
   const dir = mkdtempSync(join(tmpdir(), 'loupe-bench-example-'));
@@ -78,6 +153,7 @@ if (process.argv[2] === '--child') {
       const file = join(dir, `example-${n}.json`);
       await writeExample(file, { hosts: 50, events: n });
       run(`example generator, ${n / 1000 >= 1000 ? `${n / 1e6}M` : `${n / 1000}k`} events, 50 hosts`, file);
+      if (n === 100_000) stages('example generator, 100k events', file);
       rmSync(file, { force: true });
     }
   } finally {

@@ -31,7 +31,13 @@ export interface GraphDelta {
 }
 
 const MAX_LABEL = 512;
-const MAX_NODES = 50_000;
+/**
+ * Nodes held between drains. 10,000 is reached within the first ~50k events of a busy host, so
+ * memory stops growing early instead of climbing with the input (50,000 held nodes with their
+ * command lines took ~50 MB more at 1M events than at 100k); nodes seen in every window are
+ * written once per 10,000 new ones, which the store merges cheaply.
+ */
+const MAX_NODES = 10_000;
 const MAX_TEXT = 2048;
 
 function clip(s: string, n: number): string {
@@ -55,18 +61,23 @@ export class GraphBuilder {
     if (this.renames.size) this.foldRenames();
     const withNodes = opts.nodes || this.nodes.size > MAX_NODES;
     const out = { nodes: withNodes ? [...this.nodes.values()] : [], edges: [...this.edges.values()], occurrences: this.occurrences };
+    // Only process nodes without a GUID can be renamed later (see foldRenames).
     for (const e of out.edges) {
-      if (this.drainedEndpoints.size > 200_000) this.drainedEndpoints.clear();
-      this.drainedEndpoints.add(e.src).add(e.dst);
+      if (this.guidless.has(e.src)) this.drainedEndpoints.add(e.src);
+      if (this.guidless.has(e.dst)) this.drainedEndpoints.add(e.dst);
     }
+    if (this.drainedEndpoints.size > 200_000) this.drainedEndpoints.clear();
+    if (this.guidless.size > 200_000) this.guidless.clear();
     if (withNodes) this.nodes = new Map();
     this.edges = new Map();
     this.occurrences = [];
     return out;
   }
 
-  /** Nodes that edges already written to the store point at (see foldRenames). */
+  /** Renamable nodes (processes known by pid and start) that edges already written point at (see foldRenames). */
   private drainedEndpoints = new Set<string>();
+  /** Process nodes keyed without a GUID: the only ones a later sighting can rename. */
+  private guidless = new Set<string>();
 
   /**
    * Merges each renamed node into its target and re-points this window's edges. A renamed node
@@ -139,8 +150,29 @@ export class GraphBuilder {
     return id;
   }
 
+  /** A known node seen again, with nothing new: only its seen times move. */
+  private seen(n: GraphNode): void {
+    const t = this.time;
+    if (t < (n.firstSeen ?? t)) n.firstSeen = t;
+    if (t > (n.lastSeen ?? t)) n.lastSeen = t;
+  }
+
+  /**
+   * A node whose properties follow from its key (a host, an address, a domain, a URI, a registry
+   * key): once it exists, a sighting only moves its seen times, so its properties are not even built.
+   */
+  private upsertKeyed(type: NodeType, key: string, label: string, props: () => Record<string, unknown>, text?: string): string {
+    const id = nodeId(type, key);
+    const cur = this.nodes.get(id);
+    if (cur && (!text || (cur.text?.length ?? 0) >= text.length)) {
+      this.seen(cur);
+      return id;
+    }
+    return this.upsert(type, key, label, props(), text);
+  }
+
   hostNode(name: string): string {
-    return this.upsert('Host', hostKey(name), name, { name });
+    return this.upsertKeyed('Host', hostKey(name), name, () => ({ name }));
   }
 
   userNode(u: UserFields | undefined): string | undefined {
@@ -150,6 +182,12 @@ export class GraphBuilder {
   }
 
   fileNode(host: string | undefined, path: string, extra: Record<string, unknown> = {}): string {
+    const id = nodeId('File', fileKey(host, path));
+    const cur = this.nodes.get(id);
+    if (cur && path.length <= (cur.text?.length ?? 0) && knowsExtra(cur, extra)) {
+      this.seen(cur);
+      return id;
+    }
     const { name, extension } = splitPath(path);
     return this.upsert('File', fileKey(host, path), name || path, { path, name, extension, host, ...extra }, path);
   }
@@ -157,7 +195,7 @@ export class GraphBuilder {
   ipNode(ip: string | undefined): string | undefined {
     const c = canonicalIp(ip);
     if (!c) return undefined;
-    return this.upsert('IPAddress', c, c, { ip: c, version: c.includes(':') ? 6 : 4 }, c);
+    return this.upsertKeyed('IPAddress', c, c, () => ({ ip: c, version: c.includes(':') ? 6 : 4 }), c);
   }
 
   domainNode(name: string | undefined): string | undefined {
@@ -166,18 +204,19 @@ export class GraphBuilder {
     if (canonicalIp(name)) return this.ipNode(name);
     const d = domainKey(name);
     if (!d) return undefined;
-    return this.upsert('Domain', d, d, { domain: d }, d);
+    return this.upsertKeyed('Domain', d, d, () => ({ domain: d }), d);
   }
 
   uriNode(uri: string, hostHeader?: string): { id: string; host?: string } | undefined {
     const c = canonicalUri(uri, hostHeader?.replace(/:\d+$/, ''));
     if (!c) return undefined;
-    return { id: this.upsert('URI', c.key, c.key, { uri: c.key }, c.key), host: c.host };
+    return { id: this.upsertKeyed('URI', c.key, c.key, () => ({ uri: c.key }), c.key), host: c.host };
   }
 
   registryNode(host: string | undefined, keyPath: string): string {
-    const parts = keyPath.split('\\');
-    return this.upsert('RegistryKey', registryKeyPath(host, keyPath), parts[parts.length - 1] || keyPath, { path: keyPath, hive: parts[0], host }, keyPath);
+    const last = keyPath.lastIndexOf('\\');
+    const name = keyPath.slice(last + 1) || keyPath;
+    return this.upsertKeyed('RegistryKey', registryKeyPath(host, keyPath), name, () => ({ path: keyPath, hive: keyPath.split('\\', 1)[0], host }), keyPath);
   }
 
   /**
@@ -199,6 +238,16 @@ export class GraphBuilder {
     }
     if (!key) return undefined;
     const exe = p.executable;
+    if (!opts.starting && !opts.ending) {
+      // Most events name a process the graph already knows, with nothing new to say of it.
+      const id = nodeId('Process', key);
+      const cur = this.nodes.get(id);
+      if (cur && knowsAll(cur, p)) {
+        this.seen(cur);
+        if (!p.entity_id) this.guidless.add(id);
+        return id;
+      }
+    }
     const props: Record<string, unknown> = {
       host,
       pid: p.pid,
@@ -215,10 +264,10 @@ export class GraphBuilder {
       sha1: p.hash?.sha1,
       sha256: p.hash?.sha256,
     };
-    for (const k in props) if (props[k] === undefined) delete props[k];
     const label = props.name ? String(props.name) : '';
-    const text = [exe, p.command_line].filter(Boolean).join(' ');
-    const id = this.upsert('Process', key, label, props, text || undefined);
+    const text = exe ? (p.command_line ? `${exe} ${p.command_line}` : exe) : p.command_line;
+    const id = this.upsert('Process', key, label, definedOnly(props) ?? {}, text || undefined);
+    if (!p.entity_id) this.guidless.add(id);
     // A process start or end states the fact even when the node existed already.
     const node = this.nodes.get(id)!;
     if (opts.starting && p.command_line && !node.props.command_line) node.props.command_line = p.command_line;
@@ -255,8 +304,7 @@ export class GraphBuilder {
     if (this.primary.length < 3 && type !== 'file_of' && !this.primary.includes(dst)) this.primary.push(dst);
     const id = edgeId(type, src, dst);
     if (!this.edges.has(id)) this.edges.set(id, { id, type, src, dst });
-    if (details) for (const k in details) if (details[k] === undefined) delete details[k];
-    this.occurrences.push({ edgeId: id, eventId: this.eventId, seq: this.seq++, time: this.time, details: details && Object.keys(details).length ? details : undefined });
+    this.occurrences.push({ edgeId: id, eventId: this.eventId, seq: this.seq++, time: this.time, details: details && definedOnly(details) });
   }
 
   /**
@@ -475,6 +523,45 @@ export class GraphBuilder {
         break;
     }
   }
+}
+
+/** Whether a process node already holds every fact this sighting `p` states (see processNode). */
+function knowsAll(n: GraphNode, p: Omit<ProcessFields, 'parent'>): boolean {
+  const k = n.props;
+  if ((p.name || p.executable) && (!n.label || k.name === undefined)) return false;
+  if (p.executable !== undefined && k.executable === undefined) return false;
+  if (p.command_line !== undefined && k.command_line === undefined) return false;
+  if (p.pid !== undefined && k.pid === undefined) return false;
+  if (p.entity_id !== undefined && k.guid === undefined) return false;
+  if (p.user?.name && k.user === undefined) return false;
+  if (p.start !== undefined && k.start === undefined) return false;
+  if (p.end !== undefined && k.end === undefined) return false;
+  if (p.working_directory !== undefined && k.working_directory === undefined) return false;
+  if (p.integrity_level !== undefined && k.integrity_level === undefined) return false;
+  const h = p.hash;
+  if (h && ((h.md5 && k.md5 === undefined) || (h.sha1 && k.sha1 === undefined) || (h.sha256 && k.sha256 === undefined))) return false;
+  // The search text is the image and command line; a longer one is news.
+  const textLength = (p.executable?.length ?? 0) + (p.command_line?.length ?? 0) + (p.executable && p.command_line ? 1 : 0);
+  return textLength <= (n.text?.length ?? 0);
+}
+
+/** Whether a file node already holds every property in `extra`. */
+function knowsExtra(n: GraphNode, extra: Record<string, unknown>): boolean {
+  for (const k in extra) if (extra[k] !== undefined && n.props[k] === undefined) return false;
+  return true;
+}
+
+/**
+ * A copy of `o` without its undefined members, or undefined when none is left. (Deleting members
+ * instead would turn each object into a slow dictionary-mode object, for the store to serialise.)
+ */
+function definedOnly(o: Record<string, unknown>): Record<string, unknown> | undefined {
+  let out: Record<string, unknown> | undefined;
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined) (out ??= {})[k] = v;
+  }
+  return out;
 }
 
 function hashProps(p: { hash?: { md5?: string; sha1?: string; sha256?: string } } | undefined): Record<string, unknown> {

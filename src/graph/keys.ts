@@ -14,6 +14,12 @@ import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { NodeType } from './types.js';
 
+/**
+ * Ids of recent keys, so that the entities every event names (host, user, parent image) are
+ * hashed once. Emptied when full: 20,000 entries keep the hit rate and are full within the first
+ * tens of thousands of events, so memory does not climb with the input.
+ */
+const CACHE_MAX = 20_000;
 const idCache = new Map<string, string>();
 
 export function nodeId(type: NodeType, key: string): string {
@@ -21,7 +27,7 @@ export function nodeId(type: NodeType, key: string): string {
   let id = idCache.get(k);
   if (id === undefined) {
     id = createHash('sha1').update(k).digest('hex').slice(0, 16);
-    if (idCache.size > 100_000) idCache.clear();
+    if (idCache.size > CACHE_MAX) idCache.clear();
     idCache.set(k, id);
   }
   return id;
@@ -34,7 +40,7 @@ export function edgeId(type: string, src: string, dst: string): string {
   let id = edgeCache.get(k);
   if (id === undefined) {
     id = createHash('sha1').update(k).digest('hex').slice(0, 16);
-    if (edgeCache.size > 100_000) edgeCache.clear();
+    if (edgeCache.size > CACHE_MAX) edgeCache.clear();
     edgeCache.set(k, id);
   }
   return id;
@@ -49,6 +55,8 @@ export function hostKey(host: string | undefined): string {
  * `\SystemRoot\`, surrounding quotes. All fold to one key.
  */
 export function normalisePath(path: string): string {
+  // Most paths need only the case folding: skip the rewrites when none can apply.
+  if (!PATH_NEEDS_REWRITE.test(path)) return path.toLowerCase();
   let p = path.trim();
   if (p.length >= 2 && p.startsWith('"') && p.endsWith('"')) p = p.slice(1, -1);
   p = p.replace(/\//g, '\\');
@@ -58,6 +66,9 @@ export function normalisePath(path: string): string {
   p = p.replace(/\\{2,}/g, (m, off: number) => (off === 0 ? m : '\\'));
   return p.toLowerCase();
 }
+
+/** A path some rewrite in normalisePath applies to: quotes, `/`, a prefix, doubled `\\`, spaces at an end. */
+const PATH_NEEDS_REWRITE = /^[\s"\\%]|\/|.\\\\|\s$/;
 
 export function fileKey(host: string | undefined, path: string): string {
   return `${hostKey(host)}|${normalisePath(path)}`;
@@ -78,7 +89,7 @@ export function canonicalIp(ip: string | undefined): string | undefined {
   const hit = ipCache.get(ip);
   if (hit !== undefined) return hit ?? undefined;
   const c = canonicalIpUncached(ip);
-  if (ipCache.size > 100_000) ipCache.clear();
+  if (ipCache.size > CACHE_MAX) ipCache.clear();
   ipCache.set(ip, c ?? null);
   return c;
 }

@@ -84,8 +84,10 @@ function flattenData(node: unknown, isUserData: boolean): Obj {
     const inner = Object.entries(node).filter(([k]) => k !== '#attributes');
     if (inner.length === 1 && isObj(inner[0][1])) src = inner[0][1] as Obj;
   }
-  for (const [k, v] of Object.entries(src)) {
+  // for...in rather than Object.entries: no pair array per field, on every record.
+  for (const k in src) {
     if (k === '#attributes') continue;
+    const v = src[k];
     if (k === 'Data' && (isObj(v) || Array.isArray(v))) {
       const items = Array.isArray(text(v)) ? (text(v) as unknown[]) : [text(v)];
       if (items.length === 1) out.Data = items[0];
