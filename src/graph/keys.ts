@@ -10,9 +10,9 @@
  * - RegistryKey: host + case-folded key path with the hive abbreviated.
  * - Host: lower-case name. User: lower-case `domain\name`.
  */
-import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { NodeType } from './types.js';
+import { sha1Hex } from '../util/sha1.js';
 
 /**
  * Ids of recent keys, so that the entities every event names (host, user, parent image) are
@@ -26,7 +26,7 @@ export function nodeId(type: NodeType, key: string): string {
   const k = `${type}\u0000${key}`;
   let id = idCache.get(k);
   if (id === undefined) {
-    id = createHash('sha1').update(k).digest('hex').slice(0, 16);
+    id = sha1Hex(k).slice(0, 16);
     if (idCache.size > CACHE_MAX) idCache.clear();
     idCache.set(k, id);
   }
@@ -39,7 +39,7 @@ export function edgeId(type: string, src: string, dst: string): string {
   const k = `${type}\u0000${src}\u0000${dst}`;
   let id = edgeCache.get(k);
   if (id === undefined) {
-    id = createHash('sha1').update(k).digest('hex').slice(0, 16);
+    id = sha1Hex(k).slice(0, 16);
     if (edgeCache.size > CACHE_MAX) edgeCache.clear();
     edgeCache.set(k, id);
   }

@@ -9,7 +9,7 @@
  * Everything is driven by event time (per host), never the wall clock, so that replaying the same
  * events gives the same chains and threats, in a batch or through the server.
  */
-import { createHash } from 'node:crypto';
+import { sha1Hex as sha1 } from '../../util/sha1.js';
 import { nodeId, normalisePath } from '../../graph/keys.js';
 import type { Event } from '../../normalize/event.js';
 import type { ChainChanges, ChainSnapshot, HitRecord, ProcessRecord, ThreatNode, ThreatRecord } from '../../store/threats.js';
@@ -31,9 +31,6 @@ export interface ChainEngineOptions extends Partial<ChainOptions> {
 export const CHAIN_DETECTOR = 'chain';
 export const THREAT_RULE = 'chain-threat';
 
-function sha1(s: string): string {
-  return createHash('sha1').update(s).digest('hex');
-}
 
 function hostKeyOf(h: string): string {
   return h.trim().toLowerCase();
