@@ -109,34 +109,50 @@ function digits(s: string, from: number, n: number): number {
 }
 
 /**
- * The common shape, `YYYY-MM-DDThh:mm:ss.fff…Z` (or a space for T), read without regular
- * expressions or Date.parse: this runs once per event.
+ * `YYYY-MM-DD[T ]hh:mm:ss[.f...]` in the first `n` characters of `s`, read as UTC, without a
+ * regular expression: every Sysmon record carries two or three such times. Undefined when the
+ * text is anything else (the callers then take the general path).
  */
-function fastUtc(s: string): number | undefined {
-  const n = s.length;
-  if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+function fastDateTime(s: string, n: number): number | undefined {
+  if (n < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
   const t = s.charCodeAt(10);
   if (t !== 84 && t !== 32) return undefined;
   const y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2), h = digits(s, 11, 2), mi = digits(s, 14, 2), se = digits(s, 17, 2);
   if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) return undefined;
   let ms = 0;
-  if (n > 20) {
+  if (n > 19) {
     if (s.charCodeAt(19) !== 46) return undefined;
-    const fracDigits = n - 21;
+    const fracDigits = n - 20;
     if (fracDigits < 1) return undefined;
     const f = digits(s, 20, Math.min(3, fracDigits));
     if (f < 0 || (fracDigits > 3 && digits(s, 23, fracDigits - 3) < 0)) return undefined;
     ms = fracDigits >= 3 ? f : fracDigits === 2 ? f * 10 : f * 100;
   }
-  return Date.UTC(y, mo - 1, d, h, mi, se, ms);
+  return utcMs(y, mo, d, h, mi, se, ms);
+}
+
+/** Date.UTC, except that years 0-99 are those years, not 1900-1999. Out-of-range parts carry over. */
+function utcMs(y: number, mo: number, d: number, h: number, mi: number, se: number, ms: number): number {
+  if (y >= 100) return Date.UTC(y, mo - 1, d, h, mi, se, ms);
+  const t = new Date(0);
+  t.setUTCFullYear(y, mo - 1, d);
+  return t.setUTCHours(h, mi, se, ms);
+}
+
+/** The same, ending in `Z`. */
+function fastUtc(s: string): number | undefined {
+  const n = s.length;
+  return s.charCodeAt(n - 1) === 90 /* Z */ ? fastDateTime(s, n - 1) : undefined;
 }
 
 /** A zone-less `YYYY-MM-DD hh:mm:ss[.fff]` read as if it were UTC. */
 export function naiveAsUtc(s: string): number | undefined {
+  const fast = fastDateTime(s, s.length);
+  if (fast !== undefined) return fast;
   const m = NAIVE.exec(s.trim());
   if (!m) return undefined;
   const ms = m[7] ? Number((m[7] + '00').slice(0, 3)) : 0;
-  const t = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], ms);
+  const t = utcMs(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6], ms);
   return Number.isFinite(t) ? t : undefined;
 }
 
