@@ -73,7 +73,7 @@ async function* readWindowsJson(input: Input, ctx: ReadContext, fallback: Window
       const obj = parseValue(v, onError);
       if (obj === undefined) continue;
       const shape = windowsJsonShape(obj) ?? fallback;
-      const rec = toWindowsRecord(obj, shape, clock);
+      const rec = toWindowsRecord(obj, shape, clock, true);
       if (!rec) {
         ctx.error({ line: v.line, record }, 'not a Windows event record (no event id)');
         continue;

@@ -33,11 +33,14 @@ export function windowsJsonShape(o: unknown): WindowsJsonShape | undefined {
   return undefined;
 }
 
-/** `clock` corrects shipper times per host (see clock.ts); readers keep one per input. */
-export function toWindowsRecord(o: unknown, shape: WindowsJsonShape, clock?: ShipperClock): WindowsRecord | undefined {
+/**
+ * `clock` corrects shipper times per host (see clock.ts); readers keep one per input. `owned`: see
+ * fromEvtxJson.
+ */
+export function toWindowsRecord(o: unknown, shape: WindowsJsonShape, clock?: ShipperClock, owned = false): WindowsRecord | undefined {
   switch (shape) {
     case 'evtx-json':
-      return fromEvtxJson(o);
+      return fromEvtxJson(o, owned);
     case 'nxlog-json':
       return fromNxlog(o as Obj, clock);
     case 'winlogbeat-json':
@@ -76,7 +79,11 @@ function text(node: unknown): unknown {
  * arrive as `Data: {"#text": [...]}` or `Data: [...]`; UserData wraps one element
  * (`UserData.EventXML.*`), which is flattened one level.
  */
-function flattenData(node: unknown, isUserData: boolean): Obj {
+function flattenData(node: unknown, isUserData: boolean, owned = false): Obj {
+  // Named Data items already in their final shape: the parsed object itself will do, when the
+  // caller owns it. It stays a fast-properties object (a copy built key by key becomes a slow
+  // dictionary past a dozen keys, slower to read and to serialise for every stored event).
+  if (owned && !isUserData && isObj(node) && isPlainData(node)) return node;
   const out: Obj = {};
   if (!isObj(node)) return out;
   let src: Obj = node;
@@ -99,7 +106,21 @@ function flattenData(node: unknown, isUserData: boolean): Obj {
   return out;
 }
 
-export function fromEvtxJson(o: unknown): WindowsRecord | undefined {
+/** EventData whose members are all named values: nothing for flattenData to do. */
+function isPlainData(node: Obj): boolean {
+  for (const k in node) {
+    if (k === '#attributes' || k === 'Data') return false;
+    const v = node[k];
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && '#text' in v) return false;
+  }
+  return true;
+}
+
+/**
+ * `owned`: the caller hands `o` over (a record it just parsed and will not use again), so its
+ * EventData may become the record's data as it is, and be added to (see windowsRaw).
+ */
+export function fromEvtxJson(o: unknown, owned = false): WindowsRecord | undefined {
   if (!isObj(o) || !isObj(o.Event) || !isObj(o.Event.System)) return undefined;
   const ev = o.Event;
   const s = ev.System as Obj;
@@ -126,7 +147,7 @@ export function fromEvtxJson(o: unknown): WindowsRecord | undefined {
     userId: toStr(attr(s.Security, 'UserID')),
     qualifiers: toInt(attr(s.EventID, 'Qualifiers')),
   };
-  const data = ev.EventData !== undefined ? flattenData(ev.EventData, false) : flattenData(ev.UserData, true);
+  const data = ev.EventData !== undefined ? flattenData(ev.EventData, false, owned) : flattenData(ev.UserData, true);
   return { system, data };
 }
 

@@ -11,7 +11,8 @@ export const EVTX_FORMAT = 'evtx';
 
 /** The event, or undefined (with an issue) when the record is not a usable Windows event. */
 export function recordToEvent(rec: RenderedRecord, file: string, issues: Issue[]): Event | undefined {
-  const win = rec.json ? fromEvtxJson(rec.json) : undefined;
+  // The rendered record is not used after this (batch.ts keeps only the events): handed over.
+  const win = rec.json ? fromEvtxJson(rec.json, true) : undefined;
   if (!win) {
     issues.push({ kind: 'record', chunk: rec.chunk, offset: rec.offset, recordId: rec.recordId, reason: 'record has no readable System/EventID' });
     return undefined;
