@@ -127,7 +127,8 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions): Promi
     if (s.events === 0 && s.errors > 0) result.unreadable++;
     const rec = { name: s.name, sha256: s.sha256, format: s.format, size: s.size, records: s.events, errors: s.errors, errorSamples: s.errorSamples, facts: s.facts };
     if (evidenceId === undefined) store.addEvidence(rec);
-    else store.updateEvidence(evidenceId, rec);
+    // With the file's last batch, so that the next file is read while the store catches up.
+    else ingest.updateEvidence(evidenceId, rec);
     opts.progress?.fileEnd?.(s);
   };
 
@@ -180,11 +181,12 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions): Promi
       ctx.error({}, `reading stopped: ${(err as Error).message}`);
     }
     for (const note of input.notes ?? []) ctx.error({}, note);
-    // Nodes are written with the last file's batch (see GraphBuilder); the rest now.
-    ingest.flush();
-    await ingest.settle(0);
+    // The file's counts go with its last batch; nodes are written with the last file's (see
+    // GraphBuilder). Not waiting for the store here keeps both cores busy across files.
     summary.ms = Date.now() - started;
     finishFile(summary, evidenceId);
+    ingest.flush();
+    await ingest.settle(1);
   }
 
   await ingest.finish((name, err) => {

@@ -9,7 +9,7 @@
 import type { Alert, Detector } from '../detect/types.js';
 import { GraphBuilder } from '../graph/builder.js';
 import type { Event } from '../normalize/event.js';
-import type { CaseStore, StoredEvent } from '../store/types.js';
+import type { CaseStore, EvidenceRecord, StoredEvent, WriteBatch } from '../store/types.js';
 import type { BatchWriter } from '../store/sqlite/async-writer.js';
 import { linkAlert } from './alerts.js';
 
@@ -46,6 +46,7 @@ export class Ingestor {
   private readonly storeEvents: boolean;
   private pendingEvents: StoredEvent[] = [];
   private pendingAlerts: Alert[] = [];
+  private pendingEvidence: NonNullable<WriteBatch['evidence']> = [];
   private actors: string[] = [];
   private raised: Alert[] = [];
   /** Alerts written so far. */
@@ -90,9 +91,9 @@ export class Ingestor {
    * set: then it is on its way, and `settle()` waits for it.
    */
   flush(opts: { nodes?: boolean } = {}): void {
-    if (!this.pendingEvents.length && !this.pendingAlerts.length && this.graph.pending === 0 && !(opts.nodes && this.graph.heldNodes)) return;
+    if (!this.pendingEvents.length && !this.pendingAlerts.length && !this.pendingEvidence.length && this.graph.pending === 0 && !(opts.nodes && this.graph.heldNodes)) return;
     for (const a of this.pendingAlerts) linkAlert(this.graph, a);
-    const batch = { events: this.pendingEvents, alerts: this.pendingAlerts, ...this.graph.drain(opts) };
+    const batch: WriteBatch = { events: this.pendingEvents, alerts: this.pendingAlerts, ...this.graph.drain(opts), evidence: this.pendingEvidence };
     if (this.opts.writer) {
       const p = this.opts.writer.write(batch);
       p.catch(() => {}); // observed in settle()
@@ -105,6 +106,12 @@ export class Ingestor {
     this.alerts += this.pendingAlerts.length;
     this.pendingEvents = [];
     this.pendingAlerts = [];
+    this.pendingEvidence = [];
+  }
+
+  /** Updates an evidence row with the next batch, in its transaction (see WriteBatch.evidence). */
+  updateEvidence(id: number, record: Partial<Omit<EvidenceRecord, 'id' | 'added'>>): void {
+    this.pendingEvidence.push({ id, record });
   }
 
   private inflight: Promise<void>[] = [];

@@ -51,6 +51,11 @@ export interface PreparedEvent {
 
 /** One transaction's worth of writes. */
 export interface WriteBatch {
+  /**
+   * Evidence rows to update (records read, errors) in the same transaction as the batch: a file's
+   * counts commit with its last events, and the reader goes on to the next file meanwhile.
+   */
+  evidence?: { id: number; record: Partial<Omit<EvidenceRecord, 'id' | 'added'>> }[];
   events?: StoredEvent[];
   prepared?: PreparedEvent[];
   nodes?: GraphNode[];

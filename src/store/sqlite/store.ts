@@ -201,6 +201,7 @@ class SqliteCase implements CaseStore {
     for (const al of b.alerts ?? []) {
       this.st.alert.run(cid, al.id, al.detector, al.ruleId, al.title, al.level, al.time, al.lastTime ?? null, al.host ?? null, al.count, JSON.stringify(al));
     }
+    for (const ev of b.evidence ?? []) this.updateEvidence(ev.id, ev.record);
   }
 
   /**
