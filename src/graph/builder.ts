@@ -134,19 +134,18 @@ export class GraphBuilder {
   // ------------------------------------------------------------------------------------------
   // nodes
 
-  private upsert(type: NodeType, key: string, label: string, props: Record<string, unknown>, text?: string): string {
-    const id = nodeId(type, key);
-    const t = this.time;
+  /** `id` is nodeId(type, key), for callers that have it already. */
+  private upsert(type: NodeType, key: string, label: string, props: Record<string, unknown>, text?: string, id = nodeId(type, key)): string {
     const cur = this.nodes.get(id);
     if (!cur) {
+      const t = this.time;
       this.nodes.set(id, { id, type, key, label: clip(label, MAX_LABEL), props, text: text && clip(text, MAX_TEXT), firstSeen: t, lastSeen: t });
       return id;
     }
     for (const k in props) if (cur.props[k] === undefined && props[k] !== undefined) cur.props[k] = props[k];
     if (!cur.label && label) cur.label = clip(label, MAX_LABEL);
     if (text && (!cur.text || cur.text.length < text.length)) cur.text = clip(text, MAX_TEXT);
-    if (t < (cur.firstSeen ?? t)) cur.firstSeen = t;
-    if (t > (cur.lastSeen ?? t)) cur.lastSeen = t;
+    this.seen(cur);
     return id;
   }
 
@@ -168,7 +167,7 @@ export class GraphBuilder {
       this.seen(cur);
       return id;
     }
-    return this.upsert(type, key, label, props(), text);
+    return this.upsert(type, key, label, props(), text, id);
   }
 
   hostNode(name: string): string {
@@ -182,14 +181,15 @@ export class GraphBuilder {
   }
 
   fileNode(host: string | undefined, path: string, extra: Record<string, unknown> = {}): string {
-    const id = nodeId('File', fileKey(host, path));
+    const key = fileKey(host, path);
+    const id = nodeId('File', key);
     const cur = this.nodes.get(id);
     if (cur && path.length <= (cur.text?.length ?? 0) && knowsExtra(cur, extra)) {
       this.seen(cur);
       return id;
     }
     const { name, extension } = splitPath(path);
-    return this.upsert('File', fileKey(host, path), name || path, { path, name, extension, host, ...extra }, path);
+    return this.upsert('File', key, name || path, { path, name, extension, host, ...extra }, path, id);
   }
 
   ipNode(ip: string | undefined): string | undefined {
@@ -238,13 +238,13 @@ export class GraphBuilder {
     }
     if (!key) return undefined;
     const exe = p.executable;
+    const id = nodeId('Process', key);
+    if (!p.entity_id) this.guidless.add(id);
     if (!opts.starting && !opts.ending) {
       // Most events name a process the graph already knows, with nothing new to say of it.
-      const id = nodeId('Process', key);
       const cur = this.nodes.get(id);
       if (cur && knowsAll(cur, p)) {
         this.seen(cur);
-        if (!p.entity_id) this.guidless.add(id);
         return id;
       }
     }
@@ -266,8 +266,7 @@ export class GraphBuilder {
     };
     const label = props.name ? String(props.name) : '';
     const text = exe ? (p.command_line ? `${exe} ${p.command_line}` : exe) : p.command_line;
-    const id = this.upsert('Process', key, label, definedOnly(props) ?? {}, text || undefined);
-    if (!p.entity_id) this.guidless.add(id);
+    this.upsert('Process', key, label, definedOnly(props) ?? {}, text || undefined, id);
     // A process start or end states the fact even when the node existed already.
     const node = this.nodes.get(id)!;
     if (opts.starting && p.command_line && !node.props.command_line) node.props.command_line = p.command_line;

@@ -56,7 +56,11 @@ export function hostKey(host: string | undefined): string {
  */
 export function normalisePath(path: string): string {
   // Most paths need only the case folding: skip the rewrites when none can apply.
-  if (!PATH_NEEDS_REWRITE.test(path)) return path.toLowerCase();
+  return PATH_NEEDS_REWRITE.test(path) ? rewritePath(path) : path.toLowerCase();
+}
+
+/** Every rewrite of normalisePath, applied whether or not it can change the path (tests compare). */
+export function rewritePath(path: string): string {
   let p = path.trim();
   if (p.length >= 2 && p.startsWith('"') && p.endsWith('"')) p = p.slice(1, -1);
   p = p.replace(/\//g, '\\');

@@ -181,8 +181,8 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions): Promi
       ctx.error({}, `reading stopped: ${(err as Error).message}`);
     }
     for (const note of input.notes ?? []) ctx.error({}, note);
-    // The file's counts go with its last batch; nodes are written with the last file's (see
-    // GraphBuilder). Not waiting for the store here keeps both cores busy across files.
+    // The file's counts go with its last batch; held nodes go when many are held or with the last
+    // file's (see GraphBuilder). Not waiting for the store here keeps both cores busy across files.
     summary.ms = Date.now() - started;
     finishFile(summary, evidenceId);
     ingest.flush();
